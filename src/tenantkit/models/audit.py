@@ -1,0 +1,79 @@
+"""AuditRecord: an immutable record of one change, written in the same transaction as the change.
+
+Access patterns:
+- primary  `tenant#<t>#audit` / `audit#<id>`: a tenant's trail, newest first (ids are ULIDs);
+- gsi1     `tenant#<t>#audit#entity#<type>#<entity id>` / `audit#<id>`: the trail of one entity.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tenantkit.models._boto3_assist import DynamoDBIndex
+from tenantkit.models.base import TenantModel
+from tenantkit.models.keys import build_key, tenant_key
+from tenantkit.models.schema import ModelSchemas, object_schema
+from tenantkit.models.shared_schemas import ID_SCHEMA, SEGMENT_SCHEMA, TIMESTAMP_SCHEMA, USER_ID_SCHEMA
+
+ACTIONS = ("create", "update", "delete")
+
+AUDIT_SCHEMAS = ModelSchemas(
+    document=object_schema(
+        {
+            "id": ID_SCHEMA,
+            "tenant_id": ID_SCHEMA,
+            "user_id": USER_ID_SCHEMA,
+            "actor_role": {"type": "string"},
+            "action": {"type": "string", "enum": list(ACTIONS)},
+            "entity_type": SEGMENT_SCHEMA,
+            "entity_id": ID_SCHEMA,
+            "changed_fields": {"type": "array", "items": {"type": "string"}},
+            "old_values": {"type": "object"},
+            "new_values": {"type": "object"},
+            "entity_version": {"type": "integer"},
+            "correlation_id": {"type": ["string", "null"]},
+            "created_utc": TIMESTAMP_SCHEMA,
+        }
+    ),
+    create=object_schema({}),
+    update=object_schema({}),
+)
+
+
+class AuditRecord(TenantModel):
+    """Who (`user_id`, `actor_role`) did what (`action`) to which entity, when, and what changed.
+
+    `old_values` / `new_values` hold the changed fields except the entity's sensitive ones.
+    """
+
+    SCHEMAS = AUDIT_SCHEMAS
+
+    def __init__(self, tenant_id: str = "", user_id: str = "") -> None:
+        super().__init__(tenant_id, user_id)
+        self.actor_role: str = ""
+        self.action: str = ""
+        self.entity_type: str = ""
+        self.entity_id: str = ""
+        self.changed_fields: list[str] = []
+        self.old_values: dict[str, Any] = {}
+        self.new_values: dict[str, Any] = {}
+        self.entity_version: int = 0
+        self.correlation_id: str | None = None
+        self._setup_indexes()
+
+    def _setup_indexes(self) -> None:
+        primary = DynamoDBIndex()
+        primary.partition_key.attribute_name = "pk"
+        primary.partition_key.value = lambda: tenant_key(self.tenant_id, "audit")
+        primary.sort_key.attribute_name = "sk"
+        primary.sort_key.value = lambda: build_key(("audit", self.id))
+        self.indexes.add_primary(primary)
+
+        by_entity = DynamoDBIndex(index_name="gsi1")
+        by_entity.partition_key.attribute_name = "gsi1_pk"
+        by_entity.partition_key.value = lambda: tenant_key(
+            self.tenant_id, "audit", ("entity", self.entity_type), ("id", self.entity_id)
+        )
+        by_entity.sort_key.attribute_name = "gsi1_sk"
+        by_entity.sort_key.value = lambda: build_key(("audit", self.id))
+        self.indexes.add_secondary(by_entity)

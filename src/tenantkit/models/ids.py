@@ -1,0 +1,73 @@
+"""Identifiers and timestamps.
+
+Resource ids (tenants, groups, tasks, audit records) are ULIDs: 26 Crockford base32 characters,
+48 bits of millisecond time then 80 random bits, so they sort by creation time and two processes
+never mint the same one (unlike boto3-assist's zero-entropy sortable uuid). User ids are the
+identity provider's subject: a canonical lowercase UUID, as Cognito issues them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import time
+import uuid
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_ULID_RE = re.compile(r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$")
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def new_id(now_ms: int | None = None) -> str:
+    """A fresh ULID; `now_ms` fixes the time part (tests, range queries)."""
+    millis = int(time.time() * 1000) if now_ms is None else now_ms
+    value = (millis << 80) | secrets.randbits(80)
+    chars = []
+    for _ in range(26):
+        chars.append(_CROCKFORD[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def new_user_id() -> str:
+    """A fresh user id in the identity provider's format (random UUID)."""
+    return str(uuid.uuid4())
+
+
+def is_resource_id(value: object) -> bool:
+    """True for a well-formed ULID (upper case, as minted)."""
+    return isinstance(value, str) and _ULID_RE.match(value) is not None
+
+
+def is_user_id(value: object) -> bool:
+    """True for a canonical lowercase UUID."""
+    return isinstance(value, str) and _UUID_RE.match(value) is not None
+
+
+def ulid_time_ms(value: str) -> int:
+    """The millisecond timestamp encoded in a ULID."""
+    number = 0
+    for char in value[:10]:
+        number = number * 32 + _CROCKFORD.index(char)
+    return number
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def iso_utc(moment: dt.datetime) -> str:
+    """ISO-8601 in UTC with millisecond precision and a `Z` suffix: sortable as text."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def parse_iso_utc(value: str) -> dt.datetime:
+    """Parse an ISO-8601 timestamp; naive values are taken as UTC."""
+    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def epoch_ms(value: str) -> int:
+    """Milliseconds since the epoch of an ISO-8601 timestamp."""
+    return int(parse_iso_utc(value).timestamp() * 1000)
