@@ -25,7 +25,7 @@ def _reserved_words_once(_: object = None) -> tuple[str, ...]:
     return tuple(_read_words(None))
 
 
-def _shared_word_list(self: DynamoDBReservedWords) -> list[str]:
+def _shared_word_list(_self: DynamoDBReservedWords) -> list[str]:
     return list(_reserved_words_once())
 
 

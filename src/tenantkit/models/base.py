@@ -59,16 +59,18 @@ class BaseModel(DynamoDBModelBase):
     @property
     def model_name(self) -> str:
         """The snake_case class name (`UserProfile` -> `user_profile`), stored as the item type."""
-        return type(self).entity_type()
+        return type(self).type_name()
 
     @classmethod
-    def entity_type(cls) -> str:
+    def type_name(cls) -> str:
+        """The model name without an instance (`Group.type_name()` == "group")."""
         return _WORD_BOUNDARY.sub("_", cls.__name__).lower()
 
     @property
-    @exclude_from_serialization
+    @exclude_from_serialization  # type: ignore[untyped-decorator]
     def primary_index(self) -> DynamoDBIndex:
-        return self.indexes.primary  # type: ignore[no-any-return]
+        primary: DynamoDBIndex = self.indexes.primary
+        return primary
 
     def field_names(self) -> list[str]:
         """The model's own data fields (public instance attributes)."""

@@ -90,6 +90,6 @@ class CaseMap:
         for key, value in data.items():
             new_key = names.get(key, key)
             snake_key = key if to_camel else new_key
-            child = self._children.get(snake_key)
-            converted[new_key] = child._convert(value, to_camel=to_camel) if child else value
+            child = self._children.get(snake_key) if isinstance(snake_key, str) else None
+            converted[str(new_key)] = child._convert(value, to_camel=to_camel) if child else value
         return converted

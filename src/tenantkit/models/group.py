@@ -28,9 +28,7 @@ from tenantkit.models.shared_schemas import (
 
 VISIBILITIES = ("private", "tenant")
 
-_PRIVACY = object_schema(
-    {"visibility": {"type": "string", "enum": list(VISIBILITIES)}}, required=("visibility",)
-)
+_PRIVACY = object_schema({"visibility": {"type": "string", "enum": list(VISIBILITIES)}}, required=("visibility",))
 _WRITABLE: dict[str, Any] = {
     "name": {**TEXT_LINE_SCHEMA, "maxLength": 200},
     "description": {"type": "string", "maxLength": 2000},
@@ -74,7 +72,7 @@ class Group(TenantModel):
         self._setup_indexes()
 
     @property
-    @exclude_from_serialization
+    @exclude_from_serialization  # type: ignore[untyped-decorator]
     def visibility(self) -> str:
         return str(self.privacy_settings.get("visibility", "private"))
 

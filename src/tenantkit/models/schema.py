@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -108,7 +108,7 @@ def _describe(error: Any) -> list[FieldError]:
         return [FieldError(_path([*error.absolute_path, name]), "is not allowed") for name in extra] or [
             FieldError(where or "body", "has fields that are not allowed")
         ]
-    messages = {
+    messages: dict[str, Callable[[], str]] = {
         "type": lambda: f"must be of type {expected if isinstance(expected, str) else ' or '.join(expected)}",
         "enum": lambda: "must be one of: " + ", ".join(map(str, expected)),
         "const": lambda: f"must be {expected!r}",
@@ -165,9 +165,7 @@ class ModelSchemas:
         return to_wire_schema(getattr(self, which))
 
 
-def object_schema(
-    properties: Mapping[str, Any], required: tuple[str, ...] = (), **extra: Any
-) -> dict[str, Any]:
+def object_schema(properties: Mapping[str, Any], required: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
     """An object schema that rejects fields it does not declare."""
     schema: dict[str, Any] = {"type": "object", "properties": dict(properties), "additionalProperties": False}
     if required:

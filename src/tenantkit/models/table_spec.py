@@ -45,9 +45,7 @@ class TableSpec:
             for name, index in model.indexes.secondaries.items():
                 spec = KeySpec(index.partition_key.attribute_name, index.sort_key.attribute_name)
                 if gsis.setdefault(name, spec) != spec:
-                    raise ValueError(
-                        f"{model_cls.__name__} defines {name} as {spec}, {owners[name]} as {gsis[name]}"
-                    )
+                    raise ValueError(f"{model_cls.__name__} defines {name} as {spec}, {owners[name]} as {gsis[name]}")
                 owners.setdefault(name, model_cls.__name__)
             clashes = set(model.field_names()) & cls._key_attributes(primary, gsis)
             if clashes:

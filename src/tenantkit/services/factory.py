@@ -1,0 +1,104 @@
+"""`ServiceFactory`: builds services lazily on one shared connection; tests inject their own.
+
+`ServiceFactory(db=mock_or_moto_db)` replaces the production connection for every service, and a
+handler's `injected_services` replaces the whole factory. Nothing connects until a service runs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tenantkit import config
+from tenantkit.models.table_spec import TableSpec, default_table_spec
+from tenantkit.store.client import client_of, connect
+from tenantkit.store.cursor import CursorSigner
+from tenantkit.store.gateway import Table
+
+if TYPE_CHECKING:
+    from boto3_assist.dynamodb.dynamodb import DynamoDB
+
+    from tenantkit.services.group_service import GroupService
+
+
+class ServiceFactory:
+    """Lazily-built services sharing one DynamoDB connection (`db`) and one table spec."""
+
+    def __init__(
+        self,
+        db: DynamoDB | Any | None = None,
+        table_name: str | None = None,
+        *,
+        table_spec: TableSpec | None = None,
+        cursor_secret: bytes | None = None,
+    ) -> None:
+        self._db = db
+        self._table_name = table_name
+        self._table_spec = table_spec
+        self._cursor_secret = cursor_secret
+        self._signer: CursorSigner | None = None
+        self._tables: dict[str, Table] = {}
+        self._services: dict[str, Any] = {}
+
+    @property
+    def db(self) -> DynamoDB | Any:
+        """The DynamoDB connection: the injected one, else the process-wide one (created now)."""
+        if self._db is None:
+            self._db = connect()
+        return self._db
+
+    @property
+    def table_spec(self) -> TableSpec:
+        if self._table_spec is None:
+            self._table_spec = default_table_spec()
+        return self._table_spec
+
+    def table_name(self, resource: str) -> str:
+        """Explicit `table_name` > `<RESOURCE>_TABLE_NAME` > `APP_TABLE_NAME` > default."""
+        return self._table_name or config.table_name_for(resource)
+
+    def cursor_signer(self) -> CursorSigner:
+        if self._signer is None:
+            self._signer = CursorSigner(self._cursor_secret or config.cursor_secret())
+        return self._signer
+
+    def table(self, resource: str) -> Table:
+        """The table gateway `resource`'s service uses (shared when the names resolve alike)."""
+        name = self.table_name(resource)
+        if name not in self._tables:
+            self._tables[name] = Table(lambda: client_of(self.db), name, self.table_spec, self.cursor_signer)
+        return self._tables[name]
+
+    @property
+    def group_service(self) -> GroupService:
+        if "groups" not in self._services:
+            from tenantkit.services.group_service import GroupService
+
+            self._services["groups"] = GroupService(self.table("groups"))
+        return self._services["groups"]  # type: ignore[no-any-return]
+
+    @staticmethod
+    def load_test_env(
+        starting_path: str | Path,
+        env_file_name: str = ".env.development",
+        event_file_name: str | None = None,
+    ) -> dict[str, Any] | None:
+        """Load the nearest env file (never overriding what is set) and return the event JSON.
+
+        The event file is looked up from `starting_path` upwards; unwrapped from `event`/`message`
+        when a saved test fixture nests it.
+        """
+        config.load_env_file(starting_path, env_file_name)
+        if event_file_name is None:
+            return None
+        path = config.find_upwards(starting_path, event_file_name)
+        if path is None:
+            raise FileNotFoundError(f"{event_file_name} not found from {starting_path}")
+        event: Any = json.loads(path.read_text(encoding="utf-8"))
+        for wrapper in ("event", "message"):
+            if isinstance(event, dict) and set(event) == {wrapper}:
+                event = event[wrapper]
+        if not isinstance(event, dict):
+            raise ValueError(f"{event_file_name} does not hold a JSON object")
+        return event
