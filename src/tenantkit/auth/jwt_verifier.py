@@ -150,7 +150,7 @@ class TokenVerifier:
             raise InvalidTokenError("algorithm_not_allowed", "does not match the key's algorithm")
         claims = self._check_signature(token, key, alg)
         self._check_times(claims)
-        self._check_audience(claims)
+        self._check_issuer_and_client(claims)
         return claims
 
     def _check_header(self, token: str) -> tuple[str, str]:
@@ -217,7 +217,7 @@ class TokenVerifier:
             if name in claims and _numeric_date(claims, name) > now + leeway:
                 raise InvalidTokenError("not_yet_valid", name)
 
-    def _check_audience(self, claims: Mapping[str, Any]) -> None:
+    def _check_issuer_and_client(self, claims: Mapping[str, Any]) -> None:
         settings = self.settings
         if claims["iss"] != settings.issuer:
             raise InvalidTokenError("wrong_issuer")

@@ -7,6 +7,7 @@ lambdas over the instance built with `tenantkit.models.keys`. Models never touch
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -75,6 +76,14 @@ class BaseModel(DynamoDBModelBase):
     def field_names(self) -> list[str]:
         """The model's own data fields (public instance attributes)."""
         return [name for name in vars(self) if not name.startswith("_")]
+
+    def clone(self) -> Self:
+        """An independent copy. (`copy.deepcopy` would keep index lambdas bound to the original.)"""
+        twin = type(self)()
+        for name in self.field_names():
+            setattr(twin, name, copy.deepcopy(getattr(self, name)))
+        twin.ttl = self.ttl
+        return twin
 
     def key(self) -> dict[str, str]:
         """The primary key attributes of this item, e.g. `{"pk": ..., "sk": ...}`."""

@@ -165,7 +165,7 @@ class TenantResourceService(Generic[M]):
         changed = {k: v for k, v in fields.items() if getattr(current, k) != v}
         if not changed:
             return ServiceResult.success_result(current)
-        updated = copy.deepcopy(current)
+        updated = current.clone()
         for name, value in changed.items():
             setattr(updated, name, copy.deepcopy(value))
         updated.version = current.version + 1

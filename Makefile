@@ -1,0 +1,45 @@
+# tenantkit: two commands do all the set-up on a fresh machine (python3 >= 3.11 and make):
+#   make run    the local stack (embedded DynamoDB, demo data, API on http://127.0.0.1:8000)
+#   make test   lint, type checks and every test
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_COMPILE_BYTECODE := 1
+export UV_LINK_MODE := copy
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+BOOTSTRAP := .bootstrap
+UV := $(shell command -v uv 2>/dev/null || echo $(BOOTSTRAP)/bin/uv)
+PY := .venv/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: help env lint typecheck unit test run clean
+
+help:
+	@echo "make run    - start the local stack (http://127.0.0.1:8000)"
+	@echo "make test   - ruff, mypy --strict and every test"
+
+$(BOOTSTRAP)/bin/uv:
+	@python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "python3 >= 3.11 is required")'
+	python3 -m venv $(BOOTSTRAP)
+	$(BOOTSTRAP)/bin/python -m pip install --quiet --disable-pip-version-check uv
+
+env: $(UV)
+	$(UV) sync --frozen
+
+lint: env
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+typecheck: env
+	$(UV) run --frozen mypy src
+
+unit: env
+	$(UV) run --frozen pytest tests/unit -q $(PYTEST_ARGS)
+
+test: lint typecheck
+	$(UV) run --frozen pytest -q $(PYTEST_ARGS)
+
+clean:
+	rm -rf .venv $(BOOTSTRAP) .mypy_cache .ruff_cache .pytest_cache .hypothesis cdk.out
