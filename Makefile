@@ -14,11 +14,12 @@ UV := $(shell command -v uv 2>/dev/null || echo $(BOOTSTRAP)/bin/uv)
 PY := .venv/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: help env lint typecheck unit test run clean
+.PHONY: help env lint typecheck unit test bench run clean
 
 help:
 	@echo "make run    - start the local stack (http://127.0.0.1:8000)"
 	@echo "make test   - ruff, mypy --strict and every test"
+	@echo "make bench  - cold-start benchmark of the Groups Lambda against import boto3"
 
 $(BOOTSTRAP)/bin/uv:
 	@python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "python3 >= 3.11 is required")'
@@ -40,6 +41,9 @@ unit: env
 
 test: lint typecheck
 	$(UV) run --frozen pytest -q $(PYTEST_ARGS)
+
+bench: env
+	PYTHONDONTWRITEBYTECODE= $(UV) run --frozen python benchmarks/cold_start.py
 
 clean:
 	rm -rf .venv $(BOOTSTRAP) .mypy_cache .ruff_cache .pytest_cache .hypothesis cdk.out

@@ -1,0 +1,1 @@
+"""tenantkit's own HTTP resources: each module declares `ROUTES`, served by one Lambda."""
