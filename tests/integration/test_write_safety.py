@@ -12,8 +12,21 @@ from tenantkit.services.result import ErrorCode
 
 
 def _race(service: Any, calls: list[Any]) -> list[Any]:
-    """Run `calls` in threads that all read the item before any of them writes."""
+    """Run `calls` in threads that all read the item before any of them writes.
+
+    DynamoDB serializes the transactions on one item; moto's in-process backend does not (two
+    threads can both pass a condition before either writes), so a lock stands in for that.
+    """
     barrier = threading.Barrier(len(calls))
+    client = service.table.client
+    transact = client.transact_write_items
+    serialized = threading.Lock()
+
+    def one_at_a_time(**kwargs: Any) -> Any:
+        with serialized:
+            return transact(**kwargs)
+
+    client.transact_write_items = one_at_a_time
     original_load = service._load
     first_load: dict[int, bool] = {}
 
@@ -37,6 +50,7 @@ def _race(service: Any, calls: list[Any]) -> list[Any]:
     for thread in threads:
         thread.join(timeout=30)
     service._load = original_load
+    client.transact_write_items = transact
     return results
 
 

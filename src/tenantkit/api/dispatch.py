@@ -6,7 +6,7 @@ which is otherwise built once per container on the first request and reused whil
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tenantkit.api.errors import ApiError
 from tenantkit.api.inputs import parse_inputs
@@ -14,8 +14,10 @@ from tenantkit.api.pipeline import handle_cors, handle_errors, observe, require_
 from tenantkit.api.registry import Operation, RouteTable
 from tenantkit.api.request import ApiRequest
 from tenantkit.api.response import ApiResponse, from_result
-from tenantkit.services.factory import ServiceFactory
 from tenantkit.services.result import ErrorCode, ServiceResult
+
+if TYPE_CHECKING:
+    from tenantkit.services.factory import ServiceFactory
 
 LambdaHandler = Any
 
@@ -26,8 +28,16 @@ def production_services() -> ServiceFactory:
     """The container's factory: created on the first request, reused while the container is warm."""
     global _production
     if _production is None:
+        from tenantkit.services.factory import ServiceFactory
+
         _production = ServiceFactory()
     return _production
+
+
+def reset_production_services() -> None:
+    """Forget the container's factory (the local stack after switching endpoints; tests)."""
+    global _production
+    _production = None
 
 
 def _run_operation(request: ApiRequest) -> ApiResponse:

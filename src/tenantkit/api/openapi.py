@@ -18,6 +18,7 @@ from typing import Any
 
 from tenantkit import __version__
 from tenantkit.api.registry import Route, RouteTable, all_routes
+from tenantkit.api.request import CORRELATION_ID_PATTERN
 from tenantkit.models.schema import DIALECT, to_wire_schema
 from tenantkit.services.result import HTTP_STATUS, ErrorCode
 
@@ -28,7 +29,7 @@ RETRY_AFTER_HEADER = "Retry-After"
 _PATH_PARAM = re.compile(r"{([^}/]+)}")
 _BODY_SUFFIX = {"POST": "Create", "PUT": "Replace", "PATCH": "Update"}
 _TIMESTAMP: dict[str, Any] = {"type": "string", "format": "date-time"}
-_CORRELATION_SCHEMA: dict[str, Any] = {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"}  # as ApiRequest
+_CORRELATION_SCHEMA: dict[str, Any] = {"type": "string", "pattern": CORRELATION_ID_PATTERN.pattern}
 
 
 def build_document(

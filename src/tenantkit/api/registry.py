@@ -8,13 +8,14 @@ their camelCase wire form is derived), the response schema and the success statu
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from tenantkit.auth.context import Role
-from tenantkit.models.casing import CaseMap
+from tenantkit.models.casing import CaseMap, snake_to_camel
 from tenantkit.models.schema import CompiledSchema, to_wire_schema
 
 #: Operation signature: the seed's `(event, context, injected_services)`, with `event` an `ApiRequest`.
@@ -40,6 +41,15 @@ class Route:
     paged: bool = False
     success_status: int = 200
     allow_without_tenant: bool = False
+
+    def __post_init__(self) -> None:
+        """Refuse declarations the runtime would silently mishandle."""
+        declared = set(re.findall(r"\{([A-Za-z0-9_]+)\}", self.path))
+        schema_names = {snake_to_camel(name) for name in (self.path_schema or {}).get("properties", {})}
+        if declared != schema_names:
+            raise ValueError(f"{self.method} {self.path}: path parameters {sorted(declared)} need a path_schema")
+        if self.body_schema is not None and not self.takes_body:
+            raise ValueError(f"{self.method} {self.path}: only POST, PUT and PATCH take a body")
 
     @property
     def public(self) -> bool:
@@ -107,10 +117,15 @@ def default_tables() -> list[RouteTable]:
 
 def all_routes(tables: list[RouteTable] | None = None) -> list[Route]:
     """Every route, checked for duplicates across tables."""
-    routes = [route for table in (tables or default_tables()) for route in table]
+    chosen = default_tables() if tables is None else tables
+    routes = [route for table in chosen for route in table]
     seen: set[tuple[str, str]] = set()
+    operation_ids: set[str] = set()
     for route in routes:
         if (route.method, route.path) in seen:
             raise ValueError(f"{route.method} {route.path} is declared by two resources")
+        if route.operation_id in operation_ids:
+            raise ValueError(f"operation id {route.operation_id} is used twice")
         seen.add((route.method, route.path))
+        operation_ids.add(route.operation_id)
     return routes

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from tenantkit.auth.context import TenantContext
     from tenantkit.services.factory import ServiceFactory
 
-_CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+#: What an incoming `X-Correlation-Id` may look like (else API Gateway's request id is used).
+CORRELATION_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 class ApiRequest(dict[str, Any]):
@@ -78,7 +79,7 @@ class ApiRequest(dict[str, Any]):
     def correlation_id(self) -> str:
         """The caller's `X-Correlation-Id` when well-formed, else API Gateway's request id."""
         incoming = self.headers.get("x-correlation-id", "")
-        if _CORRELATION_ID.match(incoming):
+        if CORRELATION_ID_PATTERN.match(incoming):
             return incoming
         request_id = (self.get("requestContext") or {}).get("requestId")
         return str(request_id) if request_id else str(uuid.uuid4())

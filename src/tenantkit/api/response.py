@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from tenantkit.models.base import BaseModel, native
 from tenantkit.models.casing import snake_to_camel
 from tenantkit.models.ids import iso_utc, utc_now
+from tenantkit.models.values import native
 from tenantkit.services.result import ErrorCode, ListPage, ServiceResult
 
 JSON_HEADERS = {"Content-Type": "application/json"}
@@ -81,8 +81,9 @@ def error_response(
 
 def to_wire(data: Any) -> Any:
     """Service data in camelCase: models via their schemas, pages as `{items, nextCursor}`."""
-    if isinstance(data, BaseModel):
-        return data.to_ui_payload()
+    to_ui_payload = getattr(data, "to_ui_payload", None)
+    if callable(to_ui_payload):
+        return to_ui_payload()
     if isinstance(data, ListPage):
         return {"items": [to_wire(item) for item in data.items], "nextCursor": data.next_cursor}
     if isinstance(data, list):

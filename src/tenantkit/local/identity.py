@@ -41,9 +41,7 @@ def _load_or_create_key(path: Path) -> RSAPrivateKey:
         return key
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     path.parent.mkdir(parents=True, exist_ok=True)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     path.touch(mode=0o600)
     path.write_bytes(pem)
     return key
@@ -83,7 +81,7 @@ class LocalIdentityProvider:
         """What the local gateway verifies against: access tokens for the local client only."""
         from tenantkit.auth.jwt_verifier import JwtSettings
 
-        return JwtSettings(issuer=self.issuer, client_ids=(self.client_id,), token_use="access")
+        return JwtSettings(issuer=self.issuer, client_ids=(self.client_id,), token_use="access")  # noqa: S106
 
     def mint(
         self,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any, ClassVar, Self
 
 from tenantkit.models._boto3_assist import (
@@ -21,21 +20,9 @@ from tenantkit.models._boto3_assist import (
 from tenantkit.models.casing import CaseMap
 from tenantkit.models.ids import iso_utc, new_id, utc_now
 from tenantkit.models.schema import ModelSchemas
+from tenantkit.models.values import native
 
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-
-
-def native(value: Any) -> Any:
-    """DynamoDB numbers (Decimal) back to int when integral, else float; recursive over maps and lists."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {key: native(inner) for key, inner in value.items()}
-    if isinstance(value, list):
-        return [native(inner) for inner in value]
-    if isinstance(value, set):
-        return [native(inner) for inner in sorted(value, key=str)]
-    return value
 
 
 class BaseModel(DynamoDBModelBase):

@@ -1,27 +1,37 @@
-"""tenantkit.services: `ServiceResult`, `ServiceFactory` and one service per resource."""
+"""tenantkit.services: `ServiceResult`, `ServiceFactory` and one service per resource (loaded on use)."""
 
-from tenantkit.services.base import TenantResourceService
-from tenantkit.services.factory import ServiceFactory
-from tenantkit.services.group_service import GroupService
-from tenantkit.services.result import (
-    HTTP_STATUS,
-    ErrorCode,
-    ListPage,
-    ServiceError,
-    ServiceResult,
-    error_result,
-    success_result,
-)
+from __future__ import annotations
 
-__all__ = [
-    "HTTP_STATUS",
-    "ErrorCode",
-    "GroupService",
-    "ListPage",
-    "ServiceError",
-    "ServiceFactory",
-    "ServiceResult",
-    "TenantResourceService",
-    "error_result",
-    "success_result",
-]
+from typing import TYPE_CHECKING
+
+from tenantkit._lazy import lazy_exports
+
+_EXPORTS = {
+    "TenantResourceService": "base",
+    "ServiceFactory": "factory",
+    "GroupService": "group_service",
+    "HTTP_STATUS": "result",
+    "ErrorCode": "result",
+    "ListPage": "result",
+    "ServiceError": "result",
+    "ServiceResult": "result",
+    "error_result": "result",
+    "success_result": "result",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())
+
+if TYPE_CHECKING:
+    from tenantkit.services.base import TenantResourceService
+    from tenantkit.services.factory import ServiceFactory
+    from tenantkit.services.group_service import GroupService
+    from tenantkit.services.result import (
+        HTTP_STATUS,
+        ErrorCode,
+        ListPage,
+        ServiceError,
+        ServiceResult,
+        error_result,
+        success_result,
+    )

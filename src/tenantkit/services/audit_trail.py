@@ -6,7 +6,8 @@ from typing import Any
 
 from tenantkit.auth.context import TenantContext
 from tenantkit.models.audit import AuditRecord
-from tenantkit.models.base import BaseModel, native
+from tenantkit.models.base import BaseModel
+from tenantkit.models.values import native
 from tenantkit.store.expressions import Put, not_exists
 
 REDACTED = "[redacted]"
