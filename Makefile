@@ -13,6 +13,8 @@ BOOTSTRAP := .bootstrap
 UV := $(shell command -v uv 2>/dev/null || echo $(BOOTSTRAP)/bin/uv)
 PY := .venv/bin/python
 PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: help env lint typecheck unit test bench run clean
 
@@ -41,6 +43,9 @@ unit: env
 
 test: lint typecheck
 	$(UV) run --frozen pytest -q $(PYTEST_ARGS)
+
+run: env
+	$(UV) run --frozen tenantkit serve --host $(HOST) --port $(PORT)
 
 bench: env
 	PYTHONDONTWRITEBYTECODE= $(UV) run --frozen python benchmarks/cold_start.py
