@@ -45,8 +45,9 @@ def parse_env_file(text: str) -> dict[str, str]:
             continue
         key, _, value = line.removeprefix("export ").partition("=")
         value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
+        quote = value[:1]
+        if quote in ("'", '"') and quote in value[1:]:
+            value = value[1 : value.index(quote, 1)]
         elif " #" in value:
             value = value.split(" #", 1)[0].rstrip()
         values[key.strip()] = value

@@ -7,6 +7,7 @@ metadata, never in a dimension (dimensions multiply cost per tenant).
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from typing import TYPE_CHECKING, Any
@@ -90,8 +91,18 @@ def record_request(request: ApiRequest, response: ApiResponse, duration_ms: floa
 
 
 def reset_observability() -> None:
-    """Forget the logger and metrics (tests that change the environment)."""
+    """Forget the logger and metrics, and the stream handler Powertools keeps on the stdlib logger.
+
+    For tests that change the environment or capture stdout: the next logger writes to the
+    `sys.stdout` of that moment.
+    """
     global _logger, _metrics
     with _lock:
         _logger = None
         _metrics = None
+        stdlib_logger = logging.getLogger(service_name())
+        for handler in list(stdlib_logger.handlers):
+            stdlib_logger.removeHandler(handler)
+        for marker in ("powertools_handler", "init"):  # Powertools' "already configured" flags
+            if hasattr(stdlib_logger, marker):
+                delattr(stdlib_logger, marker)

@@ -24,7 +24,11 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Strict: only the canonical unpadded url-safe encoding of some bytes is accepted."""
+    data = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+    if _b64(data) != text:
+        raise ValueError("non-canonical base64")
+    return data
 
 
 def fingerprint(*parts: Any) -> str:
@@ -55,7 +59,7 @@ class CursorSigner:
         try:
             version, payload_text, signature_text = cursor.split(".")
             payload, signature = _unb64(payload_text), _unb64(signature_text)
-        except ValueError as error:
+        except (ValueError, TypeError) as error:
             raise InvalidCursorError("invalid cursor") from error
         if version != _VERSION or not hmac.compare_digest(signature, self._sign(payload)):
             raise InvalidCursorError("invalid cursor")
