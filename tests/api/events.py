@@ -6,9 +6,8 @@ import importlib.util
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 from tenantkit.auth.context import TenantContext
 
@@ -20,7 +19,8 @@ def load_lambda(resource: str) -> Callable[..., dict[str, Any]]:
     """`lambdas/<resource>/handler.py`'s `lambda_handler`, imported from its file as Lambda would."""
     path = ROOT / "lambdas" / resource / "handler.py"
     spec = importlib.util.spec_from_file_location(f"lambda_{resource}_handler", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.lambda_handler  # type: ignore[no-any-return]

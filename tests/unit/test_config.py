@@ -108,7 +108,6 @@ def test_given_repeated_key_when_parsed_should_keep_the_last_value() -> None:
     assert values == {"A": "2"}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: parse_env_file keeps the quotes of a quoted value followed by a comment")
 def test_given_quoted_value_followed_by_comment_when_parsed_should_drop_quotes_and_comment() -> None:
     values = parse_env_file('GREETING="hello world" # the greeting\n')
 

@@ -7,9 +7,11 @@ schema so error paths read as the client wrote them.
 
 from __future__ import annotations
 
+import binascii
 import functools
 import json
 import os
+import re
 from typing import Any
 
 from tenantkit.api.errors import ApiError, bad_request
@@ -21,6 +23,7 @@ from tenantkit.models.schema import CompiledSchema
 from tenantkit.services.result import ErrorCode
 
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
+_ASCII_INTEGER = re.compile(r"^-?[0-9]{1,18}$")
 
 
 def max_body_bytes() -> int:
@@ -49,7 +52,7 @@ def _coerce(values: dict[str, str], schema: dict[str, Any]) -> dict[str, Any]:
     coerced: dict[str, Any] = {}
     for name, value in values.items():
         kind = properties.get(name, {}).get("type")
-        if kind == "integer" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        if kind == "integer" and isinstance(value, str) and _ASCII_INTEGER.match(value):
             coerced[name] = int(value)
         else:
             coerced[name] = value
@@ -74,7 +77,10 @@ def read_json_body(request: ApiRequest) -> Any:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json" and not content_type.endswith("+json"):
         raise ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json")
-    raw = request.raw_body
+    try:
+        raw = request.raw_body
+    except (binascii.Error, ValueError):
+        raise bad_request("The body is not valid base64", "body", "must be valid base64") from None
     if len(raw) > max_body_bytes():
         raise ApiError(ErrorCode.PAYLOAD_TOO_LARGE, f"The body is larger than {max_body_bytes()} bytes")
     if not raw.strip():
@@ -103,7 +109,7 @@ def parse_inputs(handler: Handler) -> Handler:
             if problems:
                 raise _invalid(problems)
             request.body = route.body_case.to_snake(body)
-        elif request.raw_body.strip():
+        elif request.get("body"):
             raise bad_request("This route takes no body", "body", "is not allowed")
         return handler(request)
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from tenantkit.services.factory import ServiceFactory
 
 #: What an incoming `X-Correlation-Id` may look like (else API Gateway's request id is used).
-CORRELATION_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+CORRELATION_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 class ApiRequest(dict[str, Any]):
@@ -79,7 +79,7 @@ class ApiRequest(dict[str, Any]):
     def correlation_id(self) -> str:
         """The caller's `X-Correlation-Id` when well-formed, else API Gateway's request id."""
         incoming = self.headers.get("x-correlation-id", "")
-        if CORRELATION_ID_PATTERN.match(incoming):
+        if CORRELATION_ID_PATTERN.fullmatch(incoming):
             return incoming
         request_id = (self.get("requestContext") or {}).get("requestId")
         return str(request_id) if request_id else str(uuid.uuid4())

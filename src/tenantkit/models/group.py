@@ -17,6 +17,7 @@ from tenantkit.models.ids import epoch_ms
 from tenantkit.models.keys import build_key, sortable_number, sortable_text, tenant_key
 from tenantkit.models.schema import ModelSchemas, object_schema
 from tenantkit.models.shared_schemas import (
+    END,
     ID_SCHEMA,
     METADATA_SCHEMA,
     SEGMENT_SCHEMA,
@@ -34,7 +35,7 @@ _WRITABLE: dict[str, Any] = {
     "description": {"type": "string", "maxLength": 2000},
     "group_type": SEGMENT_SCHEMA,
     "icon": {"type": ["string", "null"], "maxLength": 100},
-    "color": {"type": ["string", "null"], "pattern": "^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"},
+    "color": {"type": ["string", "null"], "pattern": "^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})" + END},
     "privacy_settings": _PRIVACY,
     "metadata": METADATA_SCHEMA,
 }

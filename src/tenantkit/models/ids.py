@@ -14,6 +14,7 @@ import secrets
 import time
 import uuid
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _ULID_RE = re.compile(r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$")
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -37,12 +38,12 @@ def new_user_id() -> str:
 
 def is_resource_id(value: object) -> bool:
     """True for a well-formed ULID (upper case, as minted)."""
-    return isinstance(value, str) and _ULID_RE.match(value) is not None
+    return isinstance(value, str) and _ULID_RE.fullmatch(value) is not None
 
 
 def is_user_id(value: object) -> bool:
     """True for a canonical lowercase UUID."""
-    return isinstance(value, str) and _UUID_RE.match(value) is not None
+    return isinstance(value, str) and _UUID_RE.fullmatch(value) is not None
 
 
 def ulid_time_ms(value: str) -> int:
@@ -69,5 +70,5 @@ def parse_iso_utc(value: str) -> dt.datetime:
 
 
 def epoch_ms(value: str) -> int:
-    """Milliseconds since the epoch of an ISO-8601 timestamp."""
-    return int(parse_iso_utc(value).timestamp() * 1000)
+    """Milliseconds since the epoch of an ISO-8601 timestamp (exact: integer arithmetic, no floats)."""
+    return (parse_iso_utc(value) - _EPOCH) // dt.timedelta(milliseconds=1)

@@ -12,7 +12,10 @@ import re
 from collections.abc import Iterable
 
 DELIMITER = "#"
-_FORBIDDEN = re.compile(r"[#\x00-\x1f\x7f]")
+_FORBIDDEN = re.compile(r"[#\x00-\x1f\x7f-\x9f]")
+#: Characters `sortable_text` escapes: everything up to `%` (so the `#` separator sorts first), and C1 controls.
+_ESCAPED = re.compile(r"[\x00-\x25\x7f-\x9f]")
+MAX_SORTABLE_TEXT = 200
 MAX_SEGMENT_LENGTH = 256
 
 Segment = str | tuple[str, str]
@@ -72,15 +75,20 @@ def tenant_prefix(tenant_id: str) -> str:
 def sortable_text(value: str) -> str:
     """Free text (a name) made safe and case-insensitively ordered for a sort key.
 
-    Case-folded, with `%`, `#` and control characters percent-encoded, so a name can never add key segments and
-    `"alpha"` sorts before `"Beta"`.
+    Case-folded; every character up to `%` (space, `!`, `"`, `#`, `$`, `%`, controls) and the C1
+    controls become `%XX`. Escapes keep their relative order and still sort below `&`, and every
+    remaining character sorts above the `#` that follows the text in a key, so "Team" sorts before
+    "Team A" and "#general" before "$money". Cut to `MAX_SORTABLE_TEXT` characters: a name's order
+    is decided long before that, and the id that follows keeps keys unique.
     """
-    folded = value.casefold().replace("%", "%25")
-    return _FORBIDDEN.sub(lambda match: f"%{ord(match.group()):02X}", folded)
+    escaped = _ESCAPED.sub(lambda match: f"%{ord(match.group()):02X}", value.casefold())
+    return escaped[:MAX_SORTABLE_TEXT]
 
 
 def sortable_number(value: int, width: int = 15) -> str:
     """A non-negative integer zero-padded so text order equals numeric order."""
     if value < 0:
         raise InvalidKeySegmentError("sortable numbers must not be negative")
+    if value >= 10**width:
+        raise InvalidKeySegmentError(f"sortable numbers must have at most {width} digits")
     return f"{value:0{width}d}"

@@ -35,8 +35,9 @@ class TableSpec:
         primary: KeySpec | None = None
         gsis: dict[str, KeySpec] = {}
         owners: dict[str, str] = {}
-        for model_cls in models:
-            model = model_cls()
+        instances = [model_cls() for model_cls in models]
+        for model in instances:
+            model_cls = type(model)
             idx = model.primary_index
             this_primary = KeySpec(idx.partition_key.attribute_name, idx.sort_key.attribute_name)
             if primary is not None and this_primary != primary:
@@ -47,11 +48,13 @@ class TableSpec:
                 if gsis.setdefault(name, spec) != spec:
                     raise ValueError(f"{model_cls.__name__} defines {name} as {spec}, {owners[name]} as {gsis[name]}")
                 owners.setdefault(name, model_cls.__name__)
-            clashes = set(model.field_names()) & cls._key_attributes(primary, gsis)
-            if clashes:
-                raise ValueError(f"{model_cls.__name__} fields clash with key attributes: {sorted(clashes)}")
         if primary is None:
             raise ValueError("a table spec needs at least one model")
+        key_attributes = cls._key_attributes(primary, gsis)
+        for model in instances:
+            clashes = set(model.field_names()) & key_attributes
+            if clashes:
+                raise ValueError(f"{type(model).__name__} fields clash with key attributes: {sorted(clashes)}")
         return cls(primary=primary, gsis=dict(sorted(gsis.items())))
 
     @staticmethod

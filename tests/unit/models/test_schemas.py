@@ -108,11 +108,6 @@ def test_given_blank_name_or_name_with_control_chars_when_validated_should_be_in
     assert {error.field for error in errors} == {"name"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: jsonschema applies 'pattern' with Python re.search, where '$' also matches before a final "
-    "'\\n'; TEXT_LINE/SEGMENT/ID patterns accept a trailing newline",
-)
 @pytest.mark.parametrize("field", ["name", "group_type", "id"])
 def test_given_value_with_trailing_newline_when_validated_should_be_invalid(field: str) -> None:
     valid = {"name": "Team", "group_type": "team", "id": GROUP_ID}

@@ -154,10 +154,6 @@ def test_given_clashing_field_model_listed_after_index_owner_when_spec_built_sho
         TableSpec.from_models([Gsi4Owner, Clashing4])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: TableSpec.from_models checks field clashes only against key attributes of models seen so far",
-)
 def test_given_clashing_field_model_listed_before_index_owner_when_spec_built_should_raise() -> None:
     with pytest.raises(ValueError, match="clash"):
         TableSpec.from_models([Clashing4, Gsi4Owner])
@@ -196,11 +192,6 @@ def test_given_group_name_with_any_text_when_item_built_should_not_add_sort_key_
         assert (label, id_label, group_id) == ("name", "id", group.id)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the name sort key 'name#<name>#id#...' puts '#' after the name; ' ' '!' '\"' sort before '#', "
-    "so 'Team A' sorts before 'Team' on gsi1/gsi2",
-)
 @pytest.mark.parametrize("longer", ["Team A", "Team!", 'team"s'])
 def test_given_name_and_its_extension_when_sort_keys_compared_should_order_name_first(longer: str) -> None:
     shorter, extended = _group("Team"), _group(longer)
@@ -208,11 +199,6 @@ def test_given_name_and_its_extension_when_sort_keys_compared_should_order_name_
     assert shorter.to_item()["gsi2_sk"] < extended.to_item()["gsi2_sk"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a schema-valid name (<= 200 chars) can exceed MAX_SEGMENT_LENGTH (256) after sortable_text "
-    "('#'/'%' -> 3 chars, casefold 'ß' -> 'ss'), so Group.to_item raises InvalidKeySegmentError",
-)
 @pytest.mark.parametrize("name", ["#" * 100, "%" * 86, "ß" * 200])
 def test_given_schema_valid_long_name_when_item_built_should_build_its_keys(name: str) -> None:
     assert Group.SCHEMAS is not None
