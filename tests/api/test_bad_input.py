@@ -215,7 +215,7 @@ CASES: dict[str, Case] = {
         "NOT_FOUND",
         None,
     ),
-    "unknown-method": (lambda w: _item(w, "PUT", w.mine, body=VALID), 404, "NOT_FOUND", None),
+    "unknown-method": (lambda w: _item(w, "PUT", w.mine, body=VALID), 405, "METHOD_NOT_ALLOWED", None),
 }
 
 
@@ -325,3 +325,28 @@ def test_given_a_unicode_superscript_digit_as_integer_query_when_requesting_shou
 
     assert_error(response, 400, "VALIDATION_ERROR", field)
     assert scan(moto_db) == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"name": "x", "groupType": "team", "metadata": {"tiny": 2.2e-309}}',
+        '{"name": "x", "groupType": "team", "metadata": {"huge": 1e200}}',
+        '{"name": "x", "groupType": "team", "metadata": {"precise": 123456789012345678901234567890123456789}}',
+        '{"name": "x", "groupType": "team", "metadata": {"\\ud800": 1}}',
+        '{"name": "\\udfff", "groupType": "team"}',
+        '{"name": "x", "groupType": "team", "metadata": ' + "[" * 40 + "]" * 40 + "}",
+    ],
+    ids=["subnormal", "too-large", "too-precise", "lone-surrogate-key", "lone-surrogate-value", "too-deep"],
+)
+def test_given_a_value_dynamodb_cannot_store_when_creating_should_answer_400_and_store_nothing(
+    groups_lambda, factory, moto_db, make_ctx, body
+) -> None:
+    ctx = make_ctx("member")
+    event = make_event("POST", "/groups", raw_body=body, claims=claims_for(ctx))
+
+    response = groups_lambda(event, None, factory)
+
+    assert response["statusCode"] == 400
+    assert json.loads(response["body"])["error"]["code"] == "VALIDATION_ERROR"
+    assert moto_db.client.scan(TableName=os.environ["APP_TABLE_NAME"])["Count"] == 0

@@ -197,3 +197,14 @@ def _key(ctx: Any, group_id: str) -> dict[str, str]:
     probe = Group(ctx.tenant_id, ctx.user_id)
     probe.id = group_id
     return probe.key()
+
+
+def test_given_a_number_dynamodb_cannot_store_when_creating_through_the_service_should_answer_validation_error(
+    factory, moto_db, make_ctx
+) -> None:
+    ctx = make_ctx("member")
+
+    result = factory.group_service.create(ctx, group_payload(metadata={"tiny": 2.2e-309}))
+
+    assert result.error_code is ErrorCode.VALIDATION_ERROR
+    assert audit_records(moto_db) == []

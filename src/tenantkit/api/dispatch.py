@@ -54,7 +54,10 @@ def _run_operation(request: ApiRequest) -> ApiResponse:
 _PIPELINE = handle_cors(observe(handle_errors(require_auth(parse_inputs(_run_operation)))))
 
 
-def _no_route(_request: ApiRequest) -> ApiResponse:
+def _no_route(request: ApiRequest) -> ApiResponse:
+    if request.allowed_methods:
+        allow = ", ".join(request.allowed_methods)
+        raise ApiError(ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed", headers={"Allow": allow})
     raise ApiError(ErrorCode.NOT_FOUND, "No such route")
 
 
@@ -74,6 +77,7 @@ def serve(*tables: RouteTable) -> LambdaHandler:
             if route is not None:
                 request.route = route
                 return _PIPELINE(request).to_lambda()
+        request.allowed_methods = sorted(r.method for t in tables for r in t if r.path == request.resource)
         return _NO_ROUTE(request).to_lambda()
 
     lambda_handler.route_tables = tables  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from tenantkit.api.errors import ApiError, bad_request
 from tenantkit.api.pipeline import Handler
 from tenantkit.api.request import ApiRequest
 from tenantkit.api.response import ApiResponse
+from tenantkit.api.storable import storable_problems
 from tenantkit.models.casing import CaseMap
 from tenantkit.models.schema import CompiledSchema
 from tenantkit.services.result import ErrorCode
@@ -105,7 +106,7 @@ def parse_inputs(handler: Handler) -> Handler:
         request.query = CaseMap(route.query_schema or {}).to_snake(query)
         if route.takes_body and route.wire_body is not None:
             body = read_json_body(request)
-            problems = route.wire_body.errors(body)
+            problems = storable_problems(body) or route.wire_body.errors(body)
             if problems:
                 raise _invalid(problems)
             request.body = route.body_case.to_snake(body)

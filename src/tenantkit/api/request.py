@@ -34,6 +34,8 @@ class ApiRequest(dict[str, Any]):
         self.path_params: dict[str, Any] = {}
         self.query: dict[str, Any] = {}
         self.services: ServiceFactory | None = None
+        #: Methods the matched path does allow, when the method asked for is not one of them.
+        self.allowed_methods: list[str] = []
 
     @property
     def method(self) -> str:

@@ -124,6 +124,12 @@ class LocalGateway:
         if route is None and method == "OPTIONS" and path_known:
             route = next(c.route for c in self.routes if c.pattern.match(path))
         request_id = str(uuid.uuid4())
+        if route is None and path_known:
+            allowed = sorted({c.route.method for c in self.routes if c.pattern.match(path)})
+            envelope = error_response(
+                ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed", request_id, headers={"Allow": ", ".join(allowed)}
+            )
+            return _as_http(envelope.to_lambda())
         if route is None:
             envelope = error_response(ErrorCode.NOT_FOUND, "No such route", request_id)
             return _as_http(envelope.to_lambda())
@@ -237,7 +243,11 @@ class LocalGateway:
                 if self.command != "HEAD":
                     self.wfile.write(payload)
 
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve  # noqa: N815
+            def __getattr__(self, name: str) -> Any:
+                """Every HTTP method (TRACE, PROPFIND, ...) reaches `_serve`, so each gets the envelope."""
+                if name.startswith("do_"):
+                    return self._serve
+                raise AttributeError(name)
 
             def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002 - stdlib signature
                 return

@@ -18,6 +18,7 @@ from tenantkit.store.errors import (
     InvalidQueryError,
     ItemTooLargeError,
     ThrottledError,
+    UnstorableValueError,
 )
 
 P = ParamSpec("P")
@@ -48,6 +49,8 @@ def expected_outcomes(method: Callable[P, R]) -> Callable[P, R]:
             result = ServiceResult.error_result(str(error), ErrorCode.VALIDATION_ERROR)
         except InvalidKeySegmentError:
             result = ServiceResult.error_result("Invalid identifier", ErrorCode.VALIDATION_ERROR)
+        except UnstorableValueError:
+            result = ServiceResult.error_result("A value cannot be stored", ErrorCode.VALIDATION_ERROR)
         except ItemTooLargeError:
             result = ServiceResult.error_result("The item is too large", ErrorCode.PAYLOAD_TOO_LARGE)
         except ConflictError as error:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from tenantkit.store.errors import UnstorableValueError
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -22,8 +25,11 @@ def _decimals(value: Any) -> Any:
 
 
 def to_attribute(value: Any) -> dict[str, Any]:
-    """One Python value as a DynamoDB attribute value."""
-    serialized: dict[str, Any] = dict(_serializer.serialize(_decimals(value)))
+    """One Python value as a DynamoDB attribute value (`UnstorableValueError` if it cannot be one)."""
+    try:
+        serialized: dict[str, Any] = dict(_serializer.serialize(_decimals(value)))
+    except (decimal.DecimalException, TypeError) as error:
+        raise UnstorableValueError("a number DynamoDB cannot store") from error
     return serialized
 
 

@@ -58,6 +58,10 @@ class ItemTooLargeError(StoreError):
     """The item exceeds DynamoDB's 400 KB item limit."""
 
 
+class UnstorableValueError(StoreError):
+    """A value DynamoDB cannot hold: a number out of its range or precision, or text that is not UTF-8."""
+
+
 class TenantBoundaryError(StoreError):
     """A key outside the tenant the table view is bound to: a programming error, never allowed."""
 
