@@ -29,7 +29,7 @@ $(BOOTSTRAP)/bin/uv:
 	$(BOOTSTRAP)/bin/python -m pip install --quiet --disable-pip-version-check uv
 
 env: $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --all-groups
 
 lint: env
 	$(UV) run --frozen ruff check .
