@@ -98,5 +98,6 @@ def default_table_spec() -> TableSpec:
     """The spec for tenantkit's own models; add yours with `TableSpec.from_models([...])`."""
     from tenantkit.models.audit import AuditRecord
     from tenantkit.models.group import Group
+    from tenantkit.models.outbox import OutboxRecord
 
-    return TableSpec.from_models([Group, AuditRecord])
+    return TableSpec.from_models([Group, AuditRecord, OutboxRecord])

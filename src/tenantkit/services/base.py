@@ -19,9 +19,11 @@ from tenantkit.auth.context import TenantContext
 from tenantkit.models.base import TenantModel
 from tenantkit.models.ids import is_resource_id, is_user_id, iso_utc, utc_now
 from tenantkit.services.audit_trail import audit_put
+from tenantkit.services.events import DomainEvent
+from tenantkit.services.outbox import Outbox
 from tenantkit.services.outcomes import conflict, expected_outcomes
 from tenantkit.services.result import ErrorCode, ListPage, ServiceResult
-from tenantkit.store.expressions import Delete, Put, Update, all_of, equals, exists, not_exists
+from tenantkit.store.expressions import Delete, Put, Update, WriteOp, all_of, equals, exists, not_exists
 from tenantkit.store.gateway import ConditionFailedError, Table, TenantTable
 from tenantkit.store.query import KeyQuery
 
@@ -50,8 +52,9 @@ class TenantResourceService(Generic[M]):
     #: Human name of the resource in messages ("Group").
     label: ClassVar[str] = "Item"
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, outbox: Outbox | None = None) -> None:
         self.table = table
+        self.outbox = outbox
 
     # -- access rules (override) -------------------------------------------------------------
     def can_read(self, ctx: TenantContext, model: M) -> bool:
@@ -98,6 +101,23 @@ class TenantResourceService(Generic[M]):
             )
         return None
 
+    def events_for(
+        self,
+        ctx: TenantContext,
+        action: str,
+        before: M | None,
+        after: M | None,  # noqa: ARG002
+    ) -> list[DomainEvent]:
+        """Override to emit domain events for a change (written to the outbox in its transaction)."""
+        return []
+
+    def _commit(self, ctx: TenantContext, operations: list[WriteOp], events: list[DomainEvent]) -> None:
+        """Write the change, its audit record and its events atomically, then publish the events."""
+        outbox_puts = self.outbox.puts(events) if self.outbox is not None else []
+        self.view(ctx).write([*operations, *outbox_puts])
+        if self.outbox is not None:
+            self.outbox.after_commit(events)
+
     def authorize_create(self, ctx: TenantContext, payload: Mapping[str, Any]) -> ServiceResult[Any] | None:  # noqa: ARG002
         """Override to refuse a create for the caller's role (return a FORBIDDEN result)."""
         return None
@@ -117,7 +137,7 @@ class TenantResourceService(Generic[M]):
         pk = model.primary_index.partition_key.attribute_name
         audit = audit_put(ctx, "create", model, {}, model.to_public_dict())
         try:
-            self.view(ctx).write([Put(item, not_exists(pk)), audit])
+            self._commit(ctx, [Put(item, not_exists(pk)), audit], self.events_for(ctx, "create", None, model))
         except ConditionFailedError as error:
             if error.index == 0:
                 return conflict(f"{self.label} already exists")
@@ -182,7 +202,7 @@ class TenantResourceService(Generic[M]):
         operation = Update(current.key(), set_values, removed, all_of(exists(pk), equals("version", current.version)))
         audit = audit_put(ctx, "update", updated, {k: getattr(current, k) for k in changed}, changed)
         try:
-            self.view(ctx).write([operation, audit])
+            self._commit(ctx, [operation, audit], self.events_for(ctx, "update", current, updated))
         except ConditionFailedError as error:
             if error.index == 0:
                 return None
@@ -207,7 +227,7 @@ class TenantResourceService(Generic[M]):
             operation = Delete(current.key(), all_of(exists(pk), equals("version", current.version)))
             audit = audit_put(ctx, "delete", current, current.to_public_dict(), {})
             try:
-                self.view(ctx).write([operation, audit])
+                self._commit(ctx, [operation, audit], self.events_for(ctx, "delete", current, None))
             except ConditionFailedError as error:
                 if error.index == 0:
                     continue

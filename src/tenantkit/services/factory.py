@@ -19,7 +19,9 @@ from tenantkit.store.gateway import Table
 if TYPE_CHECKING:
     from boto3_assist.dynamodb.dynamodb import DynamoDB
 
+    from tenantkit.services.events import EventPublisher
     from tenantkit.services.group_service import GroupService
+    from tenantkit.services.outbox import Outbox
 
 
 class ServiceFactory:
@@ -32,6 +34,7 @@ class ServiceFactory:
         *,
         table_spec: TableSpec | None = None,
         cursor_secret: bytes | None = None,
+        events: EventPublisher | None = None,
     ) -> None:
         self._db = db
         self._table_name = table_name
@@ -40,6 +43,8 @@ class ServiceFactory:
         self._signer: CursorSigner | None = None
         self._tables: dict[str, Table] = {}
         self._services: dict[str, Any] = {}
+        self._events = events
+        self._outbox: Outbox | None = None
 
     @property
     def db(self) -> DynamoDB | Any:
@@ -71,11 +76,28 @@ class ServiceFactory:
         return self._tables[name]
 
     @property
+    def events(self) -> EventPublisher:
+        """The event publisher: the injected one, else EventBridge (`EVENT_BUS_NAME`) or the log."""
+        if self._events is None:
+            from tenantkit.services.events import publisher_from_env
+
+            self._events = publisher_from_env()
+        return self._events
+
+    @property
+    def outbox(self) -> Outbox:
+        if self._outbox is None:
+            from tenantkit.services.outbox import Outbox
+
+            self._outbox = Outbox(self.table("outbox"), self.events)
+        return self._outbox
+
+    @property
     def group_service(self) -> GroupService:
         if "groups" not in self._services:
             from tenantkit.services.group_service import GroupService
 
-            self._services["groups"] = GroupService(self.table("groups"))
+            self._services["groups"] = GroupService(self.table("groups"), self.outbox)
         return self._services["groups"]  # type: ignore[no-any-return]
 
     @staticmethod
