@@ -106,9 +106,10 @@ class TenantResourceService(Generic[M]):
         ctx: TenantContext,
         action: str,
         before: M | None,
-        after: M | None,  # noqa: ARG002
+        after: M | None,
     ) -> list[DomainEvent]:
         """Override to emit domain events for a change (written to the outbox in its transaction)."""
+        del ctx, action, before, after
         return []
 
     def _commit(self, ctx: TenantContext, operations: list[WriteOp], events: list[DomainEvent]) -> None:
@@ -118,8 +119,23 @@ class TenantResourceService(Generic[M]):
         if self.outbox is not None:
             self.outbox.after_commit(events)
 
-    def authorize_create(self, ctx: TenantContext, payload: Mapping[str, Any]) -> ServiceResult[Any] | None:  # noqa: ARG002
+    def check_update(self, ctx: TenantContext, current: M, changes: dict[str, Any]) -> ServiceResult[Any] | None:
+        """Override to refuse an update given the stored item (role limits, illegal transitions)."""
+        del ctx, current, changes
+        return None
+
+    def may_retry_update(self, first_read: M, current: M, changes: dict[str, Any]) -> bool:
+        """After losing a race, may the update be re-applied to `current`? Override for state machines.
+
+        The default re-applies (other writers changed other fields). A transition that depends on the
+        state the caller saw (e.g. a task's status) should answer False when that state moved on.
+        """
+        del first_read, current, changes
+        return True
+
+    def authorize_create(self, ctx: TenantContext, payload: Mapping[str, Any]) -> ServiceResult[Any] | None:
         """Override to refuse a create for the caller's role (return a FORBIDDEN result)."""
+        del ctx, payload
         return None
 
     # -- operations --------------------------------------------------------------------------
@@ -167,6 +183,7 @@ class TenantResourceService(Generic[M]):
         fields = dict(changes)
         expected = fields.pop("version", None) if version is None else version
         fields.pop("version", None)
+        first_read: M | None = None
         for _ in range(RACE_ATTEMPTS):
             current = self._load(ctx, item_id)
             if current is None:
@@ -175,6 +192,12 @@ class TenantResourceService(Generic[M]):
                 return forbidden()
             if expected is not None and expected != current.version:
                 return conflict(f"{self.label} was modified (version mismatch)", current.version)
+            if first_read is not None and not self.may_retry_update(first_read, current, fields):
+                return conflict(f"{self.label} was modified concurrently", current.version)
+            first_read = first_read or current
+            problem = self.check_update(ctx, current, fields)
+            if problem:
+                return problem
             outcome = self._try_update(ctx, current, fields)
             if outcome is not None:
                 return outcome
