@@ -61,6 +61,14 @@ def _token(args: argparse.Namespace) -> int:
     if args.demo:
         user = demo_user(args.demo)
         tenant_id, user_id, role = user.tenant_id, user.user_id, user.role
+    elif args.email:
+        from tenantkit.services.identity import LocalIdentityStore
+
+        found = LocalIdentityStore(Path.cwd() / ".tenantkit" / "identities.json").find(email=args.email)
+        if found is None:
+            print(f"no local user with email {args.email}; invite one with POST /users first", file=sys.stderr)
+            return 2
+        tenant_id, user_id, role = found.tenant_id, found.user_id, Role.parse(found.role)
     else:
         role = Role.OPERATOR if args.operator else Role.parse(args.role)
         tenant_id = None if args.operator else (args.tenant or new_id())
@@ -97,6 +105,7 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
     token = commands.add_parser("token", help="print a token signed by the local key (local stack only)")
     token.add_argument("--demo", help="a demo user handle, e.g. acme-member")
+    token.add_argument("--email", help="a user invited through the local stack (POST /users or /tenants)")
     token.add_argument("--tenant", help="tenant id (ULID); a fresh one when left out")
     token.add_argument("--user", help="user id (UUID); a fresh one when left out")
     token.add_argument("--role", default="member", choices=["member", "admin", "owner"])

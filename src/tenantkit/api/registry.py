@@ -22,7 +22,12 @@ from tenantkit.models.schema import CompiledSchema, to_wire_schema
 Operation = Callable[[Any, Any, Any], Any]
 
 #: The modules whose `ROUTES` make up tenantkit's own API (one Lambda each).
-RESOURCE_MODULES = ("tenantkit.api.resources.system", "tenantkit.api.resources.groups")
+RESOURCE_MODULES = (
+    "tenantkit.api.resources.system",
+    "tenantkit.api.resources.groups",
+    "tenantkit.api.resources.tenants",
+    "tenantkit.api.resources.users",
+)
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,8 @@ def to_wire(data: Any) -> Any:
         return {"items": [to_wire(item) for item in data.items], "nextCursor": data.next_cursor}
     if isinstance(data, list):
         return [to_wire(item) for item in data]
+    if isinstance(data, dict):
+        return {snake_to_camel(str(key)): to_wire(value) for key, value in data.items()}
     return native(data)
 
 

@@ -53,9 +53,45 @@ def demo_user(handle: str) -> DemoUser:
     raise KeyError(f"no demo user {handle!r}; choose one of: {', '.join(u.handle for u in DEMO_USERS)}")
 
 
-def seed(services: Any) -> int:
-    """Create the demo groups that are missing; returns how many were created."""
+def seed_memberships(services: Any) -> int:
+    """The demo tenants, their users and email claims, and the users' local sign-ins (idempotent)."""
+    from tenantkit.models.tenant import Tenant
+    from tenantkit.models.user import User, UserEmail
+    from tenantkit.services.identity import LocalIdentity, LocalIdentityStore
+    from tenantkit.store.expressions import Put, not_exists
+    from tenantkit.store.gateway import ConditionFailedError
+
     created = 0
+    identity = services.identity
+    for tenant_id, name in TENANT_NAMES.items():
+        members = [u for u in DEMO_USERS if u.tenant_id == tenant_id]
+        tenant = Tenant(tenant_id, members[0].user_id)
+        tenant.name, tenant.plan = name, "pro"
+        tenant.user_count = len(members)
+        tenant.owner_count = sum(1 for u in members if u.role is Role.OWNER)
+        items = [tenant.to_item()]
+        for member in members:
+            user = User(tenant_id, member.user_id)
+            user.email, user.name, user.role = member.email, member.handle, member.role.value
+            user.status = "active"
+            items += [user.to_item(), UserEmail(tenant_id, member.user_id, member.email).to_item()]
+            if isinstance(identity, LocalIdentityStore):
+                identity.ensure(
+                    LocalIdentity(member.user_id, member.email, member.handle, tenant_id, member.role.value)
+                )
+        view = services.table("tenants").for_tenant(tenant_id)
+        for item in items:
+            try:
+                view.write([Put(item, not_exists("pk"))])
+                created += 1
+            except ConditionFailedError:
+                continue
+    return created
+
+
+def seed(services: Any) -> int:
+    """Create the demo tenants, users and groups that are missing; returns how many items were created."""
+    created = seed_memberships(services)
     for handle, group_id, name, group_type, visibility in DEMO_GROUPS:
         payload = {
             "id": group_id,

@@ -31,6 +31,7 @@ class LocalStack:
     def start(self) -> LocalStack:
         load_env_file(self.project_root, ".env.development")
         os.environ.setdefault("TENANTKIT_METRICS", "off")
+        os.environ.setdefault("TENANTKIT_IDENTITY_STORE", str(self.project_root / ".tenantkit" / "identities.json"))
         self.identity = self.identity or LocalIdentityProvider(
             key_path=self.project_root / ".tenantkit" / "local-signing-key.pem"
         )

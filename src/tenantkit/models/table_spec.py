@@ -99,5 +99,16 @@ def default_table_spec() -> TableSpec:
     from tenantkit.models.audit import AuditRecord
     from tenantkit.models.group import Group
     from tenantkit.models.outbox import OutboxRecord
+    from tenantkit.models.tenant import Tenant
+    from tenantkit.models.user import User, UserEmail
 
-    return TableSpec.from_models([Group, AuditRecord, OutboxRecord])
+    return TableSpec.from_models(
+        [
+            Group,
+            AuditRecord,
+            OutboxRecord,
+            Tenant,
+            User,
+            UserEmail,
+        ]
+    )

@@ -12,7 +12,7 @@ Subclasses set `model_cls` and decide access in `can_read` / `can_modify`.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from tenantkit.auth.context import TenantContext
@@ -112,7 +112,7 @@ class TenantResourceService(Generic[M]):
         del ctx, action, before, after
         return []
 
-    def _commit(self, ctx: TenantContext, operations: list[WriteOp], events: list[DomainEvent]) -> None:
+    def _commit(self, ctx: TenantContext, operations: Sequence[WriteOp], events: Sequence[DomainEvent]) -> None:
         """Write the change, its audit record and its events atomically, then publish the events."""
         outbox_puts = self.outbox.puts(events) if self.outbox is not None else []
         self.view(ctx).write([*operations, *outbox_puts])

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 
     from tenantkit.services.events import EventPublisher
     from tenantkit.services.group_service import GroupService
+    from tenantkit.services.identity import IdentityProvider
     from tenantkit.services.outbox import Outbox
+    from tenantkit.services.tenant_service import TenantService
+    from tenantkit.services.user_service import UserService
 
 
 class ServiceFactory:
@@ -35,6 +38,7 @@ class ServiceFactory:
         table_spec: TableSpec | None = None,
         cursor_secret: bytes | None = None,
         events: EventPublisher | None = None,
+        identity: IdentityProvider | None = None,
     ) -> None:
         self._db = db
         self._table_name = table_name
@@ -45,6 +49,7 @@ class ServiceFactory:
         self._services: dict[str, Any] = {}
         self._events = events
         self._outbox: Outbox | None = None
+        self._identity = identity
 
     @property
     def db(self) -> DynamoDB | Any:
@@ -91,6 +96,31 @@ class ServiceFactory:
 
             self._outbox = Outbox(self.table("outbox"), self.events)
         return self._outbox
+
+    @property
+    def identity(self) -> IdentityProvider:
+        """The identity provider: the injected one, else Cognito or the local store from settings."""
+        if self._identity is None:
+            from tenantkit.services.identity import identity_provider_from_env
+
+            self._identity = identity_provider_from_env()
+        return self._identity
+
+    @property
+    def tenant_service(self) -> TenantService:
+        if "tenants" not in self._services:
+            from tenantkit.services.tenant_service import TenantService
+
+            self._services["tenants"] = TenantService(self.table("tenants"), self.identity, self.outbox)
+        return self._services["tenants"]  # type: ignore[no-any-return]
+
+    @property
+    def user_service(self) -> UserService:
+        if "users" not in self._services:
+            from tenantkit.services.user_service import UserService
+
+            self._services["users"] = UserService(self.table("users"), self.identity, self.outbox)
+        return self._services["users"]  # type: ignore[no-any-return]
 
     @property
     def group_service(self) -> GroupService:

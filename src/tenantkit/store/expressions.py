@@ -45,6 +45,9 @@ class ExpressionBuilder:
         return request
 
 
+_COMPARISONS = {"eq": "=", "ne": "<>", "lt": "<", "gt": ">"}
+
+
 @dataclass(frozen=True)
 class Condition:
     """A condition as a function of a builder, so it can join any request's placeholders."""
@@ -59,8 +62,10 @@ class Condition:
             return f"attribute_exists({builder.path(self.attribute)})"
         if self.kind == "not_exists":
             return f"attribute_not_exists({builder.path(self.attribute)})"
-        if self.kind == "eq":
-            return f"{builder.path(self.attribute)} = {builder.value(self.value)}"
+        if self.kind in _COMPARISONS:
+            return f"{builder.path(self.attribute)} {_COMPARISONS[self.kind]} {builder.value(self.value)}"
+        if self.kind == "lt_attribute":
+            return f"{builder.path(self.attribute)} < {builder.path(str(self.value))}"
         if self.kind in ("and", "or"):
             return "(" + f" {self.kind.upper()} ".join(part.render(builder) for part in self.parts) + ")"
         raise ValueError(f"unknown condition kind {self.kind}")
@@ -76,6 +81,15 @@ def not_exists(attribute: str) -> Condition:
 
 def equals(attribute: str, value: Any) -> Condition:
     return Condition("eq", attribute, value)
+
+
+def greater_than(attribute: str, value: Any) -> Condition:
+    return Condition("gt", attribute, value)
+
+
+def less_than_attribute(attribute: str, other: str) -> Condition:
+    """`attribute < other`, both attribute paths (e.g. `user_count < limits.max_users`)."""
+    return Condition("lt_attribute", attribute, other)
 
 
 def all_of(*parts: Condition) -> Condition:
@@ -110,6 +124,8 @@ class Update:
     set_values: dict[str, Any]
     remove: tuple[str, ...] = ()
     condition: Condition | None = None
+    #: Numbers to add atomically (negative to subtract): `{"user_count": 1}`.
+    increments: dict[str, int] | None = None
 
     def request(self, table: str) -> dict[str, Any]:
         builder = ExpressionBuilder()
@@ -117,6 +133,10 @@ class Update:
         if self.set_values:
             assignments = [f"{builder.name(k)} = {builder.value(v)}" for k, v in self.set_values.items()]
             clauses.append("SET " + ", ".join(assignments))
+        if self.increments:
+            clauses.append(
+                "ADD " + ", ".join(f"{builder.name(k)} {builder.value(v)}" for k, v in self.increments.items())
+            )
         if self.remove:
             clauses.append("REMOVE " + ", ".join(builder.name(name) for name in self.remove))
         if not clauses:
