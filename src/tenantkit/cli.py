@@ -18,7 +18,7 @@ Demo users (tenant: Acme Corp {acme}, Globex {globex}):
 {users}
 
 Get a token and make a first request:
-  TOKEN=$(uv run tenantkit token --demo acme-member)
+  TOKEN=$(uv run --frozen tenantkit token --demo acme-member)
   curl -s -H "Authorization: Bearer $TOKEN" {url}/groups | python3 -m json.tool
 
 Ctrl-C stops everything.
@@ -33,7 +33,7 @@ def _serve(args: argparse.Namespace) -> int:
     stack.start()
     assert stack.dynamodb is not None
     users = "\n".join(
-        f"  {u.handle:14s} {u.role.value:7s} uv run tenantkit token --demo {u.handle}" for u in DEMO_USERS
+        f"  {u.handle:14s} {u.role.value:7s} uv run --frozen tenantkit token --demo {u.handle}" for u in DEMO_USERS
     )
     where = stack.dynamodb.endpoint or "AWS"
     print(

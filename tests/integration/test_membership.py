@@ -254,3 +254,35 @@ def test_given_another_tenant_when_reading_or_changing_users_should_answer_not_f
     ]
 
     assert results == [ErrorCode.NOT_FOUND] * 3
+
+
+def test_given_a_user_unknown_to_the_identity_provider_when_removed_should_still_leave_the_tenant(
+    services, onboarded, identity
+) -> None:
+    owner = onboarded["owner"]
+    member = _invite(services, _as(owner), "ghost@initech.example").data
+    identity.delete_user(user_id=member.id)
+
+    removed = services.user_service.delete(_as(owner), member.id)
+
+    assert removed.success
+    assert services.user_service.get(_as(owner), member.id).error_code is ErrorCode.NOT_FOUND
+
+
+def test_given_the_identity_provider_failing_when_inviting_should_answer_503_and_store_nothing(
+    services, onboarded, identity, moto_db, monkeypatch
+) -> None:
+    from tenantkit.services.identity import IdentityProviderError
+
+    owner = onboarded["owner"]
+    before = all_items(moto_db)
+
+    def broken(**_: Any) -> str:
+        raise IdentityProviderError("provider down")
+
+    monkeypatch.setattr(identity, "create_user", broken)
+    result = _invite(services, _as(owner), "later@initech.example")
+
+    assert result.error_code is ErrorCode.THROTTLED
+    assert result.http_status == 503
+    assert all_items(moto_db) == before

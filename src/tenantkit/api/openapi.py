@@ -29,7 +29,11 @@ RETRY_AFTER_HEADER = "Retry-After"
 _PATH_PARAM = re.compile(r"{([^}/]+)}")
 _BODY_SUFFIX = {"POST": "Create", "PUT": "Replace", "PATCH": "Update"}
 _TIMESTAMP: dict[str, Any] = {"type": "string", "format": "date-time"}
-_CORRELATION_SCHEMA: dict[str, Any] = {"type": "string", "pattern": CORRELATION_ID_PATTERN.pattern}
+_CORRELATION_SCHEMA: dict[str, Any] = {"type": "string"}
+_CORRELATION_DESCRIPTION = (
+    f"Optional. Echoed back and logged when it matches `{CORRELATION_ID_PATTERN.pattern}`; "
+    "otherwise the API Gateway request id is used instead (never an error)."
+)
 
 
 def build_document(
@@ -76,7 +80,14 @@ def _build(routes: list[Route], title: str, version: str | None, server_url: str
     document["components"] = {
         "schemas": dict(sorted(schemas.items())),
         "responses": {_error_name(code): _error_response(code) for code in ErrorCode},
-        "parameters": {"CorrelationId": {"name": CORRELATION_HEADER, "in": "header", "schema": _CORRELATION_SCHEMA}},
+        "parameters": {
+            "CorrelationId": {
+                "name": CORRELATION_HEADER,
+                "in": "header",
+                "description": _CORRELATION_DESCRIPTION,
+                "schema": _CORRELATION_SCHEMA,
+            }
+        },
         "headers": {
             CORRELATION_HEADER: {"description": "The request's correlation id", "schema": {"type": "string"}},
             RETRY_AFTER_HEADER: {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}},

@@ -2,7 +2,7 @@
 
 DynamoDB numbers carry at most 38 significant digits within 1e-130..1e125; strings must be valid
 UTF-8 (JSON allows lone surrogate escapes such as "\\ud800", which are not); documents nest at most
-32 levels. Anything else would fail deep in the data layer, so it is a 400 here.
+32 levels; map keys must not be empty. Anything else would fail deep in the data layer, so it is a 400 here.
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ def storable_problems(value: Any, path: str = "", depth: int = 0) -> list[FieldE
             problems += storable_problems(item, f"{path}[{index}]", depth + 1)
     elif isinstance(value, dict):
         for key, item in value.items():
+            if key == "":
+                problems.append(FieldError(path or "body", "has an empty key"))
+                continue
             key_problem = _text_problem(key)
             child = f"{path}.{key}" if path else key
             if key_problem:

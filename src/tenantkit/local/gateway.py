@@ -125,30 +125,37 @@ class LocalGateway:
             route = next(c.route for c in self.routes if c.pattern.match(path))
         request_id = str(uuid.uuid4())
         if route is None and path_known:
-            allowed = sorted({c.route.method for c in self.routes if c.pattern.match(path)})
-            envelope = error_response(
-                ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed", request_id, headers={"Allow": ", ".join(allowed)}
+            allowed = ", ".join(sorted({c.route.method for c in self.routes if c.pattern.match(path)}))
+            return self._refuse(
+                ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed", request_id, headers, {"Allow": allowed}
             )
-            return _as_http(envelope.to_lambda())
         if route is None:
-            envelope = error_response(ErrorCode.NOT_FOUND, "No such route", request_id)
-            return _as_http(envelope.to_lambda())
+            return self._refuse(ErrorCode.NOT_FOUND, "No such route", request_id, headers)
         claims = None
         if method != "OPTIONS" and not route.public:
             claims = self._authorize(headers)
             if claims is None:
-                lower = {k.lower(): v for k, v in headers.items()}
-                envelope = error_response(ErrorCode.UNAUTHORIZED, "Unauthorized", request_id)
-                origin = lower.get("origin")
-                if origin and origin in _allowed_origins():
-                    envelope.headers.update(
-                        {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true"}
-                    )
-                envelope.headers["Vary"] = "Origin"
-                return _as_http(envelope.to_lambda())
+                return self._refuse(ErrorCode.UNAUTHORIZED, "Unauthorized", request_id, headers)
         event = self._event(method, route, path, path_params, parsed.query, headers, body, request_id, claims)
         response = self.handlers[route.resource](event, _LocalContext(route.resource, request_id))
         return _as_http(response)
+
+    def _refuse(
+        self,
+        code: ErrorCode,
+        message: str,
+        request_id: str,
+        request_headers: dict[str, str],
+        extra: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        """The gateway's own answer (no handler ran): the envelope with CORS and correlation headers."""
+        envelope = error_response(code, message, request_id, headers=extra)
+        origin = {k.lower(): v for k, v in request_headers.items()}.get("origin")
+        if origin and origin.rstrip("/") in _allowed_origins():
+            envelope.headers.update({"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true"})
+        envelope.headers["Vary"] = "Origin"
+        envelope.headers["X-Correlation-Id"] = request_id
+        return _as_http(envelope.to_lambda())
 
     def _authorize(self, headers: dict[str, str]) -> dict[str, Any] | None:
         lower = {k.lower(): v for k, v in headers.items()}

@@ -29,6 +29,10 @@ class UserExistsError(IdentityProviderError):
     """An account with this email exists already."""
 
 
+class UnknownUserError(IdentityProviderError):
+    """The provider has no such user (already removed there): callers may treat it as done."""
+
+
 class IdentityProvider(Protocol):
     def create_user(self, *, email: str, name: str, tenant_id: str, role: str) -> str:
         """Create a sign-in for `email` in `tenant_id` with `role`; returns the new user id (subject)."""
@@ -117,7 +121,7 @@ class LocalIdentityStore:
 
     def _get(self, user_id: str) -> LocalIdentity:
         if user_id not in self._users:
-            raise IdentityProviderError("no such user")
+            raise UnknownUserError("no such user")
         return self._users[user_id]
 
 
@@ -159,7 +163,7 @@ class CognitoIdentityProvider:
         response = self._client().list_users(UserPoolId=self.user_pool_id, Filter=f'sub = "{user_id}"', Limit=1)
         users = response.get("Users", [])
         if not users:
-            raise IdentityProviderError("no such user")
+            raise UnknownUserError("no such user")
         return str(users[0]["Username"])
 
     def set_role(self, *, user_id: str, role: str) -> None:

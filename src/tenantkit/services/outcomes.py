@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from tenantkit.models.keys import InvalidKeySegmentError
+from tenantkit.services.identity import IdentityProviderError
 from tenantkit.services.result import ErrorCode, ServiceResult
 from tenantkit.store.errors import (
     ConflictError,
@@ -53,6 +54,10 @@ def expected_outcomes(method: Callable[P, R]) -> Callable[P, R]:
             result = ServiceResult.error_result("A value cannot be stored", ErrorCode.VALIDATION_ERROR)
         except ItemTooLargeError:
             result = ServiceResult.error_result("The item is too large", ErrorCode.PAYLOAD_TOO_LARGE)
+        except IdentityProviderError:
+            result = ServiceResult.error_result(
+                "The identity service is unavailable; retry shortly", ErrorCode.THROTTLED, retry_after_seconds=5
+            )
         except ConflictError as error:
             result = conflict("The item was changed concurrently; retry", error.current_version)
         return result  # type: ignore[return-value]

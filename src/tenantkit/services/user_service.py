@@ -9,7 +9,7 @@ enforced by a conditional put of its claim, not by a read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from tenantkit.auth.context import Role, TenantContext
@@ -19,7 +19,7 @@ from tenantkit.models.user import User, UserEmail, normalize_email
 from tenantkit.services.audit_trail import audit_put
 from tenantkit.services.base import TenantResourceService, forbidden, invalid, not_found
 from tenantkit.services.events import DomainEvent
-from tenantkit.services.identity import IdentityProvider, UserExistsError
+from tenantkit.services.identity import IdentityProvider, UnknownUserError, UserExistsError
 from tenantkit.services.membership import join, leave, owners_change
 from tenantkit.services.outbox import Outbox
 from tenantkit.services.outcomes import conflict, expected_outcomes
@@ -140,12 +140,12 @@ class UserService(TenantResourceService[User]):
             if delta:
                 operations.insert(1, owners_change(ctx.tenant_id, delta))
             events.append(self._event(ctx, "UserRoleChanged", updated, previous_role=current.role))
-        if "role" in changed:  # the token's role comes from the provider: change it first, undo on failure
-            self.identity.set_role(user_id=updated.id, role=updated.role)
+        # The token's role comes from the provider: change it there first, and undo that on failure.
+        known = "role" in changed and self._identity_call(self.identity.set_role, updated.id, role=updated.role)
         try:
             self._commit(ctx, operations, events)
         except Exception as error:
-            if "role" in changed:
+            if known:
                 self.identity.set_role(user_id=current.id, role=current.role)
             if isinstance(error, ConditionFailedError) and error.index == 0:
                 return conflict("User was modified concurrently; retry")
@@ -178,11 +178,12 @@ class UserService(TenantResourceService[User]):
         if version is not None and version != current.version:
             return conflict("User was modified (version mismatch)", current.version)
         audit = audit_put(ctx, "delete", current, current.to_public_dict(), {})
-        self.identity.disable_user(user_id=current.id)  # no sign-in from here on; undone if the removal fails
+        known = self._identity_call(self.identity.disable_user, current.id)  # no sign-in from here on
         try:
             self._commit(ctx, [*leave(current), audit], [self._event(ctx, "UserRemoved", current)])
         except Exception as error:
-            self.identity.enable_user(user_id=current.id)
+            if known:
+                self.identity.enable_user(user_id=current.id)
             if isinstance(error, ConditionFailedError) and error.index == 2:
                 return conflict("The last owner cannot be removed")
             if isinstance(error, ConditionFailedError) and error.index == 0:
@@ -190,6 +191,14 @@ class UserService(TenantResourceService[User]):
             raise
         self._forget_identity(current.id)
         return ServiceResult.success_result(current)
+
+    def _identity_call(self, call: Callable[..., None], user_id: str, **arguments: str) -> bool:
+        """Apply `call` to the user's sign-in; False when the provider no longer knows the user."""
+        try:
+            call(user_id=user_id, **arguments)
+        except UnknownUserError:
+            return False
+        return True
 
     def _forget_identity(self, user_id: str) -> None:
         """Delete the (already disabled) sign-in; if that fails it stays disabled, which is safe."""
