@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Self
 
 from tenantkit.models._boto3_assist import (
@@ -21,6 +21,9 @@ from tenantkit.models.casing import CaseMap
 from tenantkit.models.ids import iso_utc, new_id, utc_now
 from tenantkit.models.schema import ModelSchemas
 from tenantkit.models.values import native
+
+#: A key value: computed from the model's fields each time the key is read.
+KeyValue = Callable[[], Any]
 
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -59,6 +62,23 @@ class BaseModel(DynamoDBModelBase):
     def primary_index(self) -> DynamoDBIndex:
         primary: DynamoDBIndex = self.indexes.primary
         return primary
+
+    def define_primary(self, partition: KeyValue, sort: KeyValue) -> DynamoDBIndex:
+        """Register the table key (`pk`/`sk`) as a boto3-assist `DynamoDBIndex` with lazy values."""
+        index = DynamoDBIndex()
+        index.partition_key.attribute_name, index.partition_key.value = "pk", partition
+        index.sort_key.attribute_name, index.sort_key.value = "sk", sort
+        self.indexes.add_primary(index)
+        return index
+
+    def define_index(self, name: str, partition: KeyValue, sort: KeyValue) -> DynamoDBIndex:
+        """Register GSI `name` with key attributes `<name>_pk`/`<name>_sk`; a value of None leaves
+        the item out of that (sparse) index."""
+        index = DynamoDBIndex(index_name=name)
+        index.partition_key.attribute_name, index.partition_key.value = f"{name}_pk", partition
+        index.sort_key.attribute_name, index.sort_key.value = f"{name}_sk", sort
+        self.indexes.add_secondary(index)
+        return index
 
     def field_names(self) -> list[str]:
         """The model's own data fields (public instance attributes)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tenantkit.models._boto3_assist import DynamoDBIndex, exclude_from_serialization
+from tenantkit.models._boto3_assist import exclude_from_serialization
 from tenantkit.models.base import TenantModel
 from tenantkit.models.ids import epoch_ms
 from tenantkit.models.keys import build_key, sortable_number, sortable_text, tenant_key
@@ -81,34 +81,19 @@ class Group(TenantModel):
         return build_key(("name", sortable_text(self.name)), ("id", self.id))
 
     def _setup_indexes(self) -> None:
-        primary = DynamoDBIndex()
-        primary.partition_key.attribute_name = "pk"
-        primary.partition_key.value = lambda: tenant_key(self.tenant_id, ("group", self.id))
-        primary.sort_key.attribute_name = "sk"
-        primary.sort_key.value = lambda: build_key(("group", self.id))
-        self.indexes.add_primary(primary)
-
-        by_user = DynamoDBIndex(index_name="gsi1")
-        by_user.partition_key.attribute_name = "gsi1_pk"
-        by_user.partition_key.value = lambda: tenant_key(
-            self.tenant_id, "group", ("user", self.user_id), ("type", self.group_type)
+        self.define_primary(
+            lambda: tenant_key(self.tenant_id, ("group", self.id)), lambda: build_key(("group", self.id))
         )
-        by_user.sort_key.attribute_name = "gsi1_sk"
-        by_user.sort_key.value = self._name_sort_key
-        self.indexes.add_secondary(by_user)
-
-        by_type = DynamoDBIndex(index_name="gsi2")
-        by_type.partition_key.attribute_name = "gsi2_pk"
-        by_type.partition_key.value = lambda: tenant_key(self.tenant_id, "group", ("type", self.group_type))
-        by_type.sort_key.attribute_name = "gsi2_sk"
-        by_type.sort_key.value = self._name_sort_key
-        self.indexes.add_secondary(by_type)
-
-        by_created = DynamoDBIndex(index_name="gsi3")
-        by_created.partition_key.attribute_name = "gsi3_pk"
-        by_created.partition_key.value = lambda: tenant_key(self.tenant_id, "group", "created")
-        by_created.sort_key.attribute_name = "gsi3_sk"
-        by_created.sort_key.value = lambda: build_key(
-            ("created", sortable_number(epoch_ms(self.created_utc))), ("id", self.id)
+        self.define_index(
+            "gsi1",
+            lambda: tenant_key(self.tenant_id, "group", ("user", self.user_id), ("type", self.group_type)),
+            self._name_sort_key,
         )
-        self.indexes.add_secondary(by_created)
+        self.define_index(
+            "gsi2", lambda: tenant_key(self.tenant_id, "group", ("type", self.group_type)), self._name_sort_key
+        )
+        self.define_index(
+            "gsi3",
+            lambda: tenant_key(self.tenant_id, "group", "created"),
+            lambda: build_key(("created", sortable_number(epoch_ms(self.created_utc))), ("id", self.id)),
+        )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tenantkit.models._boto3_assist import DynamoDBIndex
 from tenantkit.models.base import TenantModel
 from tenantkit.models.keys import build_key, tenant_key
 from tenantkit.models.schema import ModelSchemas, object_schema
@@ -44,9 +43,4 @@ class OutboxRecord(TenantModel):
         self._setup_indexes()
 
     def _setup_indexes(self) -> None:
-        primary = DynamoDBIndex()
-        primary.partition_key.attribute_name = "pk"
-        primary.partition_key.value = lambda: tenant_key(self.tenant_id, "outbox")
-        primary.sort_key.attribute_name = "sk"
-        primary.sort_key.value = lambda: build_key(("event", self.id))
-        self.indexes.add_primary(primary)
+        self.define_primary(lambda: tenant_key(self.tenant_id, "outbox"), lambda: build_key(("event", self.id)))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 
-from tenantkit.models._boto3_assist import DynamoDBIndex
 from tenantkit.models.base import TenantModel
 from tenantkit.models.keys import build_key, sortable_text, tenant_key
 from tenantkit.models.schema import ModelSchemas, object_schema
@@ -79,19 +78,12 @@ class User(TenantModel):
         self._setup_indexes()
 
     def _setup_indexes(self) -> None:
-        primary = DynamoDBIndex()
-        primary.partition_key.attribute_name = "pk"
-        primary.partition_key.value = lambda: tenant_key(self.tenant_id, ("user", self.id))
-        primary.sort_key.attribute_name = "sk"
-        primary.sort_key.value = lambda: "user"
-        self.indexes.add_primary(primary)
-
-        by_email = DynamoDBIndex(index_name="gsi1")
-        by_email.partition_key.attribute_name = "gsi1_pk"
-        by_email.partition_key.value = lambda: tenant_key(self.tenant_id, "users")
-        by_email.sort_key.attribute_name = "gsi1_sk"
-        by_email.sort_key.value = lambda: build_key(("email", sortable_text(self.email)), ("id", self.id))
-        self.indexes.add_secondary(by_email)
+        self.define_primary(lambda: tenant_key(self.tenant_id, ("user", self.id)), lambda: "user")
+        self.define_index(
+            "gsi1",
+            lambda: tenant_key(self.tenant_id, "users"),
+            lambda: build_key(("email", sortable_text(self.email)), ("id", self.id)),
+        )
 
 
 class UserEmail(TenantModel):
@@ -103,9 +95,4 @@ class UserEmail(TenantModel):
         self._setup_indexes()
 
     def _setup_indexes(self) -> None:
-        primary = DynamoDBIndex()
-        primary.partition_key.attribute_name = "pk"
-        primary.partition_key.value = lambda: tenant_key(self.tenant_id, ("email", self.email_digest))
-        primary.sort_key.attribute_name = "sk"
-        primary.sort_key.value = lambda: "email"
-        self.indexes.add_primary(primary)
+        self.define_primary(lambda: tenant_key(self.tenant_id, ("email", self.email_digest)), lambda: "email")

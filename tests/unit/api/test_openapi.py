@@ -165,7 +165,7 @@ def test_given_group_routes_when_built_should_share_named_component_schemas() ->
     patch_body = paths[GROUP_ITEM]["patch"]["requestBody"]["content"]["application/json"]["schema"]
     data = _success_schema(paths[GROUP_ITEM]["get"])["properties"]["data"]
 
-    assert sorted(document["components"]["schemas"]) == ["ErrorEnvelope", "Group", "GroupCreate", "GroupUpdate"]
+    assert {"ErrorEnvelope", "Group", "GroupCreate", "GroupUpdate"} <= set(document["components"]["schemas"])
     assert paths["/groups"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/GroupCreate"
     }
