@@ -7,6 +7,7 @@ and never overrides a variable that is already set.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
@@ -28,12 +29,28 @@ def table_name_for(resource: str, environ: Mapping[str, str] | None = None) -> s
 
 
 def cursor_secret(environ: Mapping[str, str] | None = None) -> bytes:
-    """The HMAC key that signs pagination cursors (`CURSOR_SECRET`, at least 32 bytes)."""
+    """The HMAC key that signs pagination cursors, at least 32 bytes.
+
+    `CURSOR_SECRET` (local stack, tests) or `CURSOR_SECRET_ARN`, a Secrets Manager secret read once
+    per container on first use (deployments: the key never appears in a template or variable).
+    """
     env = os.environ if environ is None else environ
     secret = env.get("CURSOR_SECRET", "").encode()
+    if not secret and env.get("CURSOR_SECRET_ARN", "").strip():
+        secret = _secret_value(env["CURSOR_SECRET_ARN"].strip())
     if len(secret) < MIN_CURSOR_SECRET_BYTES:
-        raise ConfigurationError(f"CURSOR_SECRET must be set to at least {MIN_CURSOR_SECRET_BYTES} bytes")
+        raise ConfigurationError(
+            f"CURSOR_SECRET (or CURSOR_SECRET_ARN) must give at least {MIN_CURSOR_SECRET_BYTES} bytes"
+        )
     return secret
+
+
+@functools.cache
+def _secret_value(arn: str) -> bytes:
+    import boto3
+
+    response = boto3.session.Session().client("secretsmanager").get_secret_value(SecretId=arn)
+    return str(response.get("SecretString", "")).encode()
 
 
 def parse_env_file(text: str) -> dict[str, str]:

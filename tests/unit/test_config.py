@@ -168,3 +168,23 @@ def test_given_file_above_search_depth_when_searched_should_not_find_it(tmp_path
 
     assert found_near == (tmp_path / ".env.deep").resolve()
     assert found_far is None
+
+
+def test_given_a_secret_arn_when_reading_the_cursor_secret_should_fetch_it_once_from_secrets_manager() -> None:
+    import boto3
+    from moto import mock_aws
+
+    from tenantkit.config import _secret_value, cursor_secret
+
+    with mock_aws():
+        client = boto3.client("secretsmanager", region_name="us-east-1")
+        arn = client.create_secret(Name="cursor", SecretString="s" * 40)["ARN"]
+        _secret_value.cache_clear()
+
+        first = cursor_secret({"CURSOR_SECRET_ARN": arn})
+        client.put_secret_value(SecretId=arn, SecretString="t" * 40)
+        second = cursor_secret({"CURSOR_SECRET_ARN": arn})
+
+    _secret_value.cache_clear()
+    assert first == b"s" * 40
+    assert second == first
