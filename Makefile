@@ -16,12 +16,13 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help env lint typecheck unit test bench run clean
+.PHONY: help env lint typecheck unit test bench run synth clean
 
 help:
 	@echo "make run    - start the local stack (http://127.0.0.1:8000)"
 	@echo "make test   - ruff, mypy --strict and every test"
 	@echo "make bench  - cold-start benchmark of the Groups Lambda against import boto3"
+	@echo "make synth  - synthesize the CDK app into cdk.out/ (SYNTH_ARGS='-c organization=acme -c environment=prod')"
 
 $(BOOTSTRAP)/bin/uv:
 	@python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "python3 >= 3.11 is required")'
@@ -36,7 +37,7 @@ lint: env
 	$(UV) run --frozen ruff format --check .
 
 typecheck: env
-	$(UV) run --frozen mypy src
+	$(UV) run --frozen mypy src cdk
 
 unit: env
 	$(UV) run --frozen pytest tests/unit -q $(PYTEST_ARGS)
@@ -50,5 +51,8 @@ run: env
 bench: env
 	PYTHONDONTWRITEBYTECODE= $(UV) run --frozen python benchmarks/cold_start.py
 
+synth: env
+	cd cdk && CDK_OUTDIR=../cdk.out ../.venv/bin/python app.py $(SYNTH_ARGS)
+
 clean:
-	rm -rf .venv $(BOOTSTRAP) .mypy_cache .ruff_cache .pytest_cache .hypothesis cdk.out
+	rm -rf .venv $(BOOTSTRAP) .mypy_cache .ruff_cache .pytest_cache .hypothesis cdk.out .cdk-build

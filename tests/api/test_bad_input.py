@@ -350,3 +350,12 @@ def test_given_a_value_dynamodb_cannot_store_when_creating_should_answer_400_and
     assert response["statusCode"] == 400
     assert json.loads(response["body"])["error"]["code"] == "VALIDATION_ERROR"
     assert moto_db.client.scan(TableName=os.environ["APP_TABLE_NAME"])["Count"] == 0
+
+
+def test_given_a_snake_case_query_key_when_listing_should_name_it_as_sent(groups_lambda, factory, make_ctx) -> None:
+    event = make_event("GET", "/groups", query={"group_type": "team"}, claims=claims_for(make_ctx("member")))
+
+    response = groups_lambda(event, None, factory)
+
+    assert response["statusCode"] == 400
+    assert body_of(response)["error"]["details"] == [{"field": "group_type", "message": "is not allowed"}]

@@ -19,8 +19,12 @@ class ApiError(Exception):
         message: str,
         details: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
+        *,
+        wire_paths: bool = False,
     ) -> None:
         super().__init__(message)
+        #: True when detail `field` paths already use the client's (camelCase) names.
+        self.wire_paths = wire_paths
         self.code = code
         self.message = message
         self.details = list(details or [])

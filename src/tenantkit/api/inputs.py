@@ -32,13 +32,16 @@ def max_body_bytes() -> int:
 
 
 def _invalid(problems: list[Any], message: str = "The request is invalid") -> ApiError:
-    return ApiError(ErrorCode.VALIDATION_ERROR, message, [p.as_dict() for p in problems])
+    return ApiError(ErrorCode.VALIDATION_ERROR, message, [p.as_dict() for p in problems], wire_paths=True)
 
 
 def _checked(values: dict[str, Any], schema: CompiledSchema | None, what: str) -> dict[str, Any]:
     if schema is None:
         if values:
-            raise bad_request(f"This route takes no {what} parameters", next(iter(values)), "is not allowed")
+            details = [{"field": next(iter(values)), "message": "is not allowed"}]
+            raise ApiError(
+                ErrorCode.VALIDATION_ERROR, f"This route takes no {what} parameters", details, wire_paths=True
+            )
         return {}
     coerced = _coerce(values, schema.schema)
     problems = schema.errors(coerced)

@@ -88,7 +88,14 @@ def handle_errors(handler: Handler) -> Handler:
         try:
             return handler(request)
         except ApiError as error:
-            return error_response(error.code, error.message, request.correlation_id, error.details, error.headers)
+            return error_response(
+                error.code,
+                error.message,
+                request.correlation_id,
+                error.details,
+                error.headers,
+                wire_paths=error.wire_paths,
+            )
         except Exception:
             get_logger().exception(
                 "unhandled error", extra={"correlation_id": request.correlation_id, "route": _route_name(request)}

@@ -25,8 +25,10 @@ Operation = Callable[[Any, Any, Any], Any]
 RESOURCE_MODULES = (
     "tenantkit.api.resources.system",
     "tenantkit.api.resources.groups",
+    "tenantkit.api.resources.tasks",
     "tenantkit.api.resources.tenants",
     "tenantkit.api.resources.users",
+    "tenantkit.api.resources.audit",
 )
 
 

@@ -49,12 +49,12 @@ def timestamp() -> str:
     return iso_utc(utc_now())
 
 
-def camel_details(details: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Detail keys and `field` paths (`privacy_settings.visibility`) in camelCase."""
+def camel_details(details: list[dict[str, Any]], wire_paths: bool = False) -> list[dict[str, Any]]:
+    """Detail keys and (unless already the client's) `field` paths in camelCase."""
     converted = []
     for detail in details:
         item = {snake_to_camel(k): v for k, v in detail.items()}
-        if isinstance(item.get("field"), str):
+        if isinstance(item.get("field"), str) and not wire_paths:
             item["field"] = ".".join(snake_to_camel(part) for part in item["field"].split("."))
         converted.append(item)
     return converted
@@ -67,12 +67,14 @@ def error_response(
     details: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
     status: int | None = None,
+    *,
+    wire_paths: bool = False,
 ) -> ApiResponse:
     from tenantkit.services.result import HTTP_STATUS
 
     body = {
         "success": False,
-        "error": {"code": code.value, "message": message, "details": camel_details(details or [])},
+        "error": {"code": code.value, "message": message, "details": camel_details(details or [], wire_paths)},
         "timestamp": timestamp(),
         "correlationId": correlation_id,
     }

@@ -35,6 +35,8 @@ _EXPORTS = {
     "KeySpec": "table_spec",
     "TableSpec": "table_spec",
     "default_table_spec": "table_spec",
+    "Task": "task",
+    "TASK_STATUSES": "task",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -58,3 +60,4 @@ if TYPE_CHECKING:
     )
     from tenantkit.models.schema import CompiledSchema, FieldError, ModelSchemas, object_schema
     from tenantkit.models.table_spec import KeySpec, TableSpec, default_table_spec
+    from tenantkit.models.task import TASK_STATUSES, Task

@@ -2,7 +2,7 @@
 
 Access patterns:
 - primary  `tenant#<t>#audit` / `audit#<id>`: a tenant's trail, newest first (ids are ULIDs);
-- gsi1     `tenant#<t>#audit#entity#<type>#<entity id>` / `audit#<id>`: the trail of one entity.
+- gsi1     `tenant#<t>#audit#entity#<type>#id#<entity id>` / `audit#<id>`: the trail of one entity.
 """
 
 from __future__ import annotations
@@ -11,11 +11,21 @@ from typing import Any
 
 from tenantkit.models._boto3_assist import DynamoDBIndex
 from tenantkit.models.base import TenantModel
+from tenantkit.models.casing import snake_to_camel
 from tenantkit.models.keys import build_key, tenant_key
 from tenantkit.models.schema import ModelSchemas, object_schema
-from tenantkit.models.shared_schemas import ID_SCHEMA, SEGMENT_SCHEMA, TIMESTAMP_SCHEMA, USER_ID_SCHEMA
+from tenantkit.models.shared_schemas import (
+    ID_PATTERN,
+    ID_SCHEMA,
+    SEGMENT_SCHEMA,
+    TIMESTAMP_SCHEMA,
+    USER_ID_PATTERN,
+    USER_ID_SCHEMA,
+)
 
 ACTIONS = ("create", "update", "delete")
+#: The id of an audited entity: a ULID, or a user id (users are keyed by the identity's subject).
+ENTITY_ID_SCHEMA: dict[str, Any] = {"type": "string", "anyOf": [{"pattern": ID_PATTERN}, {"pattern": USER_ID_PATTERN}]}
 
 AUDIT_SCHEMAS = ModelSchemas(
     document=object_schema(
@@ -26,7 +36,7 @@ AUDIT_SCHEMAS = ModelSchemas(
             "actor_role": {"type": "string"},
             "action": {"type": "string", "enum": list(ACTIONS)},
             "entity_type": SEGMENT_SCHEMA,
-            "entity_id": ID_SCHEMA,
+            "entity_id": ENTITY_ID_SCHEMA,
             "changed_fields": {"type": "array", "items": {"type": "string"}},
             "old_values": {"type": "object"},
             "new_values": {"type": "object"},
@@ -60,6 +70,14 @@ class AuditRecord(TenantModel):
         self.entity_version: int = 0
         self.correlation_id: str | None = None
         self._setup_indexes()
+
+    def to_ui_payload(self) -> dict[str, Any]:
+        """camelCase, field names inside the change (`changedFields`, old/new values) included."""
+        payload = super().to_ui_payload()
+        payload["changedFields"] = [snake_to_camel(name) for name in self.changed_fields]
+        for key in ("oldValues", "newValues"):
+            payload[key] = {snake_to_camel(name): value for name, value in payload[key].items()}
+        return payload
 
     def _setup_indexes(self) -> None:
         primary = DynamoDBIndex()

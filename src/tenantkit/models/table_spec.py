@@ -99,12 +99,14 @@ def default_table_spec() -> TableSpec:
     from tenantkit.models.audit import AuditRecord
     from tenantkit.models.group import Group
     from tenantkit.models.outbox import OutboxRecord
+    from tenantkit.models.task import Task
     from tenantkit.models.tenant import Tenant
     from tenantkit.models.user import User, UserEmail
 
     return TableSpec.from_models(
         [
             Group,
+            Task,
             AuditRecord,
             OutboxRecord,
             Tenant,

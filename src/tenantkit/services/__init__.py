@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from tenantkit._lazy import lazy_exports
 
 _EXPORTS = {
+    "AuditService": "audit_service",
     "TenantResourceService": "base",
     "ServiceFactory": "factory",
     "GroupService": "group_service",
@@ -17,12 +18,14 @@ _EXPORTS = {
     "ServiceResult": "result",
     "error_result": "result",
     "success_result": "result",
+    "TaskService": "task_service",
 }
 
 __all__ = sorted(_EXPORTS)
 __getattr__ = lazy_exports(__name__, _EXPORTS, globals())
 
 if TYPE_CHECKING:
+    from tenantkit.services.audit_service import AuditService
     from tenantkit.services.base import TenantResourceService
     from tenantkit.services.factory import ServiceFactory
     from tenantkit.services.group_service import GroupService
@@ -35,3 +38,4 @@ if TYPE_CHECKING:
         error_result,
         success_result,
     )
+    from tenantkit.services.task_service import TaskService

@@ -138,6 +138,30 @@ class TenantResourceService(Generic[M]):
         del ctx, payload
         return None
 
+    def extra_operations(self, ctx: TenantContext, before: M | None, after: M) -> list[WriteOp]:
+        """Override to add writes or `ConditionCheck`s to a create's (`before` None) or update's transaction.
+
+        E.g. "the referenced group still exists", checked atomically with the change. A failed
+        condition among them is answered by `extra_operation_failed`.
+        """
+        del ctx, before, after
+        return []
+
+    def extra_operation_failed(self, ctx: TenantContext, index: int, after: M) -> ServiceResult[Any] | None:
+        """The result when `extra_operations(...)[index]` failed its condition; None lets the error propagate."""
+        del ctx, index, after
+        return None
+
+    def _extra_failed(
+        self, ctx: TenantContext, error: ConditionFailedError, start: int, extra: Sequence[WriteOp], after: M
+    ) -> ServiceResult[Any]:
+        """Map a failed extra operation (written from position `start`) to its result; re-raise anything else."""
+        position = error.index - start
+        result = self.extra_operation_failed(ctx, position, after) if 0 <= position < len(extra) else None
+        if result is None:
+            raise error
+        return result
+
     # -- operations --------------------------------------------------------------------------
     @expected_outcomes
     def create(self, ctx: TenantContext, payload: Mapping[str, Any]) -> ServiceResult[M]:
@@ -152,12 +176,14 @@ class TenantResourceService(Generic[M]):
         item = model.to_item()
         pk = model.primary_index.partition_key.attribute_name
         audit = audit_put(ctx, "create", model, {}, model.to_public_dict())
+        operations: list[WriteOp] = [Put(item, not_exists(pk)), audit]
+        extra = self.extra_operations(ctx, None, model)
         try:
-            self._commit(ctx, [Put(item, not_exists(pk)), audit], self.events_for(ctx, "create", None, model))
+            self._commit(ctx, [*operations, *extra], self.events_for(ctx, "create", None, model))
         except ConditionFailedError as error:
             if error.index == 0:
                 return conflict(f"{self.label} already exists")
-            raise
+            return self._extra_failed(ctx, error, len(operations), extra, model)
         return ServiceResult.success_result(model, status_code=201)
 
     @expected_outcomes
@@ -224,12 +250,13 @@ class TenantResourceService(Generic[M]):
         pk = current.primary_index.partition_key.attribute_name
         operation = Update(current.key(), set_values, removed, all_of(exists(pk), equals("version", current.version)))
         audit = audit_put(ctx, "update", updated, {k: getattr(current, k) for k in changed}, changed)
+        extra = self.extra_operations(ctx, current, updated)
         try:
-            self._commit(ctx, [operation, audit], self.events_for(ctx, "update", current, updated))
+            self._commit(ctx, [operation, audit, *extra], self.events_for(ctx, "update", current, updated))
         except ConditionFailedError as error:
             if error.index == 0:
                 return None
-            raise
+            return self._extra_failed(ctx, error, 2, extra, updated)
         return ServiceResult.success_result(updated)
 
     @expected_outcomes

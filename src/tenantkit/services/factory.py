@@ -19,10 +19,12 @@ from tenantkit.store.gateway import Table
 if TYPE_CHECKING:
     from boto3_assist.dynamodb.dynamodb import DynamoDB
 
+    from tenantkit.services.audit_service import AuditService
     from tenantkit.services.events import EventPublisher
     from tenantkit.services.group_service import GroupService
     from tenantkit.services.identity import IdentityProvider
     from tenantkit.services.outbox import Outbox
+    from tenantkit.services.task_service import TaskService
     from tenantkit.services.tenant_service import TenantService
     from tenantkit.services.user_service import UserService
 
@@ -129,6 +131,24 @@ class ServiceFactory:
 
             self._services["groups"] = GroupService(self.table("groups"), self.outbox)
         return self._services["groups"]  # type: ignore[no-any-return]
+
+    @property
+    def task_service(self) -> TaskService:
+        """Tasks; they reference groups in the same transaction, so both must resolve to one table."""
+        if "tasks" not in self._services:
+            from tenantkit.services.task_service import TaskService
+
+            self._services["tasks"] = TaskService(self.table("tasks"), self.outbox)
+        return self._services["tasks"]  # type: ignore[no-any-return]
+
+    @property
+    def audit_service(self) -> AuditService:
+        """The audit trail, read-only (records are written by the services that make changes)."""
+        if "audit" not in self._services:
+            from tenantkit.services.audit_service import AuditService
+
+            self._services["audit"] = AuditService(self.table("audit"))
+        return self._services["audit"]  # type: ignore[no-any-return]
 
     @staticmethod
     def load_test_env(

@@ -186,3 +186,12 @@ def test_given_offset_timestamp_when_epoch_ms_taken_should_honour_offset() -> No
 )
 def test_given_timestamp_outside_2005_2037_when_epoch_ms_taken_should_be_exact(text: str, expected: int) -> None:
     assert epoch_ms(text) == expected
+
+
+def test_given_many_ids_in_one_millisecond_when_minted_should_still_sort_in_minting_order() -> None:
+    from tenantkit.models.ids import new_id as mint
+
+    ids = [mint() for _ in range(2000)]
+
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
