@@ -14,12 +14,13 @@ from unittest.mock import create_autospec
 import pytest
 from events import ROOT, body_of, claims_for, load_lambda, make_event
 
-from tenantkit.api.registry import Route, all_routes
+from tenantkit.api.registry import EVENT_LAMBDAS, Route, all_routes
 from tenantkit.auth.context import TenantContext
 from tenantkit.models.ids import new_id
 from tenantkit.services.factory import ServiceFactory
 
 LAMBDA_DIRS = sorted(path.parent.name for path in (ROOT / "lambdas").glob("*/handler.py"))
+HTTP_LAMBDAS = [name for name in LAMBDA_DIRS if name not in EVENT_LAMBDAS]
 ROUTES = all_routes()
 ROUTE_IDS = [f"{route.method} {route.path}" for route in ROUTES]
 
@@ -31,7 +32,7 @@ def _quiet_metrics(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def handlers() -> dict[str, Callable[..., dict[str, Any]]]:
-    return {name: load_lambda(name) for name in LAMBDA_DIRS}
+    return {name: load_lambda(name) for name in HTTP_LAMBDAS}
 
 
 def event_for(route: Route, ctx: TenantContext) -> dict[str, Any]:
@@ -56,7 +57,8 @@ def test_given_the_lambdas_directory_when_listing_handlers_should_find_one_per_r
     resources = {route.resource for route in ROUTES}
 
     assert LAMBDA_DIRS, "no lambdas/*/handler.py found"
-    assert set(LAMBDA_DIRS) == resources
+    assert set(HTTP_LAMBDAS) == resources
+    assert set(EVENT_LAMBDAS) <= set(LAMBDA_DIRS)
 
 
 @pytest.mark.parametrize("name", LAMBDA_DIRS)

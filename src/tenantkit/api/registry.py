@@ -30,6 +30,8 @@ RESOURCE_MODULES = (
     "tenantkit.api.resources.users",
     "tenantkit.api.resources.audit",
 )
+#: Lambdas in `lambdas/` that serve no HTTP route (stream consumers); CDK wires them itself.
+EVENT_LAMBDAS = ("outbox_relay",)
 
 
 @dataclass(frozen=True)

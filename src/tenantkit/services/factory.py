@@ -7,6 +7,7 @@ handler's `injected_services` replaces the whole factory. Nothing connects until
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,7 +97,8 @@ class ServiceFactory:
         if self._outbox is None:
             from tenantkit.services.outbox import Outbox
 
-            self._outbox = Outbox(self.table("outbox"), self.events)
+            stream_relay = os.environ.get("TENANTKIT_OUTBOX_RELAY", "").strip().lower() == "stream"
+            self._outbox = Outbox(self.table("outbox"), self.events, publish_after_commit=not stream_relay)
         return self._outbox
 
     @property
