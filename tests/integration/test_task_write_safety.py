@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers import all_items, audit_records, group_payload
-from task_support import eventful_factory, race, task_payload
+from helpers import all_items, audit_records, group_payload, race
+from task_support import eventful_factory, task_payload
 
 from tenantkit.models.ids import new_id, new_user_id
 from tenantkit.services.result import ErrorCode

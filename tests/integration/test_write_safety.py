@@ -2,56 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import pytest
-from helpers import all_items, audit_records, group_payload
+from helpers import all_items, audit_records, group_payload, race
 
 from tenantkit.services.result import ErrorCode
-
-
-def _race(service: Any, calls: list[Any]) -> list[Any]:
-    """Run `calls` in threads that all read the item before any of them writes.
-
-    DynamoDB serializes the transactions on one item; moto's in-process backend does not (two
-    threads can both pass a condition before either writes), so a lock stands in for that.
-    """
-    barrier = threading.Barrier(len(calls))
-    client = service.table.client
-    transact = client.transact_write_items
-    serialized = threading.Lock()
-
-    def one_at_a_time(**kwargs: Any) -> Any:
-        with serialized:
-            return transact(**kwargs)
-
-    client.transact_write_items = one_at_a_time
-    original_load = service._load
-    first_load: dict[int, bool] = {}
-
-    def load_then_wait(ctx: Any, item_id: str) -> Any:
-        model = original_load(ctx, item_id)
-        me = threading.get_ident()
-        if me not in first_load:
-            first_load[me] = True
-            barrier.wait(timeout=10)
-        return model
-
-    service._load = load_then_wait
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        results[index] = calls[index]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    service._load = original_load
-    client.transact_write_items = transact
-    return results
 
 
 def test_given_two_concurrent_updates_of_different_fields_when_both_run_should_both_survive(
@@ -61,7 +15,7 @@ def test_given_two_concurrent_updates_of_different_fields_when_both_run_should_b
     service = factory.group_service
     group = service.create(ctx, group_payload()).data
 
-    results = _race(
+    results = race(
         service,
         [
             lambda: service.update(ctx, group.id, {"description": "from writer one"}),
@@ -82,7 +36,7 @@ def test_given_two_concurrent_updates_with_the_same_version_when_both_run_should
     service = factory.group_service
     group = service.create(ctx, group_payload()).data
 
-    results = _race(
+    results = race(
         service,
         [
             lambda: service.update(ctx, group.id, {"name": "one", "version": 1}),
