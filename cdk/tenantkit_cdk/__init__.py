@@ -1,4 +1,4 @@
-"""tenantkit's CDK constructs: the table, Cognito, the Lambdas and REST API, and monitoring."""
+"""tenantkit's CDK constructs: the table, Cognito, the event bus, the Lambdas, REST API and outbox relay, monitoring."""
 
 from tenantkit_cdk.access import TableAccess, table_access, tenant_scoped_policy
 from tenantkit_cdk.assembly import TenantkitStacks, build_app

@@ -1,4 +1,5 @@
-"""API: the Lambdas of `lambdas/`, the dependency layer, and the REST API built from the route registry."""
+"""API: the Lambdas of `lambdas/`, the dependency layer, the REST API built from the route registry,
+and the outbox relay on the table's stream (see `relay.py`)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from constructs import Construct
 
 from tenantkit.api.pipeline import CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS, CORS_MAX_AGE
 from tenantkit.api.registry import Route, all_routes
+from tenantkit_cdk.data_stack import STREAM_ARN_ATTRIBUTE
 from tenantkit_cdk.functions import ResourceFunction, cursor_secret, lambda_layers, resource_functions
 from tenantkit_cdk.packaging import Layers
+from tenantkit_cdk.relay import OutboxRelay, outbox_relay
 from tenantkit_cdk.routes import RouteMethod, add_gateway_responses, add_routes, check_public
 from tenantkit_cdk.settings import Settings
 
@@ -64,6 +67,11 @@ class ApiStack(Stack):
         self.functions: dict[str, ResourceFunction] = resource_functions(
             self, settings, self.routes, self.layers, self.cursor_secret, user_pool, lambda_root
         )
+        # Resolved from SSM at deploy time (written by the Data stack): no export pins the stream.
+        self.table_stream_arn = ssm.StringParameter.value_for_string_parameter(
+            self, settings.ssm_parameter("dynamodb", "app-table", STREAM_ARN_ATTRIBUTE)
+        )
+        self.outbox_relay: OutboxRelay = outbox_relay(self, settings, self.layers, self.table_stream_arn, lambda_root)
         self.access_logs = logs.LogGroup(
             self,
             "ApiAccessLogs",

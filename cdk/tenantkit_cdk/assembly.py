@@ -1,4 +1,4 @@
-"""The whole app: Data, Identity, Api and Monitoring stacks, checked by cdk-nag (AwsSolutions)."""
+"""The whole app: Data, Identity, Events, Api and Monitoring stacks, checked by cdk-nag (AwsSolutions)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from tenantkit.api.registry import Route
 from tenantkit.models.table_spec import TableSpec
 from tenantkit_cdk.api_stack import STAGE_NAME, ApiStack
 from tenantkit_cdk.data_stack import DataStack
+from tenantkit_cdk.events_stack import EventsStack
 from tenantkit_cdk.identity_stack import IdentityStack
 from tenantkit_cdk.monitoring_stack import MonitoringStack
 from tenantkit_cdk.packaging import Layers
+from tenantkit_cdk.relay import OUTBOX_RELAY
 from tenantkit_cdk.settings import Settings
 
 
@@ -24,10 +26,12 @@ class TenantkitStacks:
     identity: IdentityStack
     api: ApiStack
     monitoring: MonitoringStack
+    events: EventsStack
 
     @property
-    def all(self) -> tuple[DataStack, IdentityStack, ApiStack, MonitoringStack]:
-        return (self.data, self.identity, self.api, self.monitoring)
+    def all(self) -> tuple[DataStack, IdentityStack, EventsStack, ApiStack, MonitoringStack]:
+        """In deployment order."""
+        return (self.data, self.identity, self.events, self.api, self.monitoring)
 
 
 def build_app(
@@ -52,6 +56,7 @@ def build_app(
     name = settings.stack_prefix
     data = DataStack(app, f"{name}Data", settings=settings, spec=spec, env=env, description="tenantkit: the table")
     identity = IdentityStack(app, f"{name}Identity", settings=settings, env=env, description="tenantkit: Cognito")
+    events = EventsStack(app, f"{name}Events", settings=settings, env=env, description="tenantkit: the event bus")
     api = ApiStack(
         app,
         f"{name}Api",
@@ -61,24 +66,26 @@ def build_app(
         layers=layers,
         lambda_root=lambda_root,
         env=env,
-        description="tenantkit: Lambdas and the REST API",
+        description="tenantkit: Lambdas, the REST API and the outbox relay",
     )
-    api.add_stack_dependency(data, "the Lambdas use the table by name")
+    api.add_stack_dependency(data, "the Lambdas use the table by name, the relay its stream (SSM)")
+    api.add_stack_dependency(events, "the relay publishes to the bus by name")
     monitoring = MonitoringStack(
         app,
         f"{name}Monitoring",
         settings=settings,
         resources=list(api.functions),
+        outbox_relay=OUTBOX_RELAY,
         gsi_names=list(data.spec.gsis),
         stage_name=STAGE_NAME,
         env=env,
         description="tenantkit: alarms and dashboard",
     )
     monitoring.add_stack_dependency(api, "alarms watch the API and its Lambdas by name")
-    for stack in (data, identity, api, monitoring):
+    for stack in (data, identity, events, api, monitoring):
         Tags.of(stack).add("organization", settings.organization)
         Tags.of(stack).add("environment", settings.environment)
         Tags.of(stack).add("application", "tenantkit")
     if nag:
         Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    return TenantkitStacks(data, identity, api, monitoring)
+    return TenantkitStacks(data, identity, api, monitoring, events)

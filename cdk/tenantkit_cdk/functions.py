@@ -41,6 +41,11 @@ MEMORY_MB = 1024
 TIMEOUT = Duration.seconds(28)
 #: The environment variable that names the Secrets Manager secret holding the cursor HMAC key.
 CURSOR_SECRET_ARN_ENV = "CURSOR_SECRET_ARN"  # noqa: S105 (a variable name, not a secret)
+#: `stream`: the HTTP Lambdas leave publishing to the table stream's outbox relay (`ServiceFactory.outbox`).
+OUTBOX_RELAY_ENV = "TENANTKIT_OUTBOX_RELAY"
+OUTBOX_RELAY_MODE = "stream"
+#: The bus domain events go to (`tenantkit.services.events.publisher_from_env`).
+EVENT_BUS_NAME_ENV = "EVENT_BUS_NAME"
 
 
 class MissingLambdaError(RuntimeError):
@@ -119,6 +124,8 @@ def resource_functions(
     """A function per resource named in `routes`, from `lambdas/<resource>/`.
 
     The table is addressed by its settings-derived name and ARN (no cross-stack export to pin it).
+    Every one runs with `TENANTKIT_OUTBOX_RELAY=stream`: a change's outbox records are published by
+    the stream relay, never by the HTTP Lambda (which has no `events:PutEvents`).
     """
     directories = lambda_directories() if lambda_root is None else lambda_directories(lambda_root)
     by_resource: dict[str, list[Route]] = {}
@@ -143,26 +150,17 @@ def _function(
     secret: secretsmanager.ISecret,
     user_pool: cognito.IUserPool,
 ) -> ResourceFunction:
-    name = resource.title().replace("_", "").replace("-", "")
     access = table_access(routes)
-    role = iam.Role(
+    role = function_role(
         scope,
-        f"{name}FunctionRole",
-        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-        description=f"{resource} Lambda: its log group, and the table actions its routes need ({access.value})",
-    )
-    log_group = logs.LogGroup(
-        scope,
-        f"{name}FunctionLogs",
-        log_group_name=f"/aws/lambda/{settings.function_name(resource)}",
-        retention=settings.log_retention,
-        removal_policy=RemovalPolicy.DESTROY,
+        resource,
+        f"{resource} Lambda: its log group, and the table actions its routes need ({access.value})",
     )
     environment = {
         "CORS_ALLOWED_ORIGINS": settings.origins_csv,
-        "POWERTOOLS_SERVICE_NAME": resource,
-        "POWERTOOLS_METRICS_NAMESPACE": settings.prefix,
-        "LOG_LEVEL": settings.log_level,
+        **base_environment(settings, resource),
+        OUTBOX_RELAY_ENV: OUTBOX_RELAY_MODE,
+        EVENT_BUS_NAME_ENV: settings.event_bus_name,
     }
     if access is not TableAccess.NONE:
         environment["APP_TABLE_NAME"] = settings.table_name
@@ -171,24 +169,16 @@ def _function(
         environment["COGNITO_USER_POOL_ID"] = user_pool.user_pool_id
     if any(route.paged for route in routes):
         environment[CURSOR_SECRET_ARN_ENV] = secret.secret_arn
-    function = lambda_.Function(
+    function = build_function(
         scope,
-        f"{name}Function",
-        function_name=settings.function_name(resource),
+        settings,
+        resource,
+        directory,
         description=f"tenantkit {resource} routes: " + ", ".join(f"{r.method} {r.path}" for r in routes),
-        runtime=RUNTIME,
-        architecture=ARCHITECTURE,
-        handler=HANDLER,
-        code=lambda_.Code.from_asset(str(directory), exclude=CODE_EXCLUDES),
-        layers=list(layers),
         role=role,
-        memory_size=MEMORY_MB,
-        timeout=TIMEOUT,
+        layers=layers,
         environment=environment,
-        log_group=log_group,
-        tracing=lambda_.Tracing.ACTIVE if settings.tracing else lambda_.Tracing.DISABLED,
     )
-    log_group.grant_write(role)
     table_arn = app_table_arn(scope, settings)
     statement = table_statement(table_arn, access)
     if statement is not None:
@@ -197,8 +187,76 @@ def _function(
         role.add_to_policy(identity_statement(user_pool.user_pool_arn))
     if CURSOR_SECRET_ARN_ENV in environment:
         secret.grant_read(role)
-    _acknowledge(role, function, table_arn if statement is not None else None, settings.tracing)
+    acknowledge_function(role, function, table_arn if statement is not None else None, settings.tracing)
     return ResourceFunction(resource, function, role, access, routes)
+
+
+def construct_name(resource: str) -> str:
+    """`outbox_relay` -> `OutboxRelay`: the construct-id stem of a resource's Lambda."""
+    return resource.title().replace("_", "").replace("-", "")
+
+
+def function_role(scope: Construct, resource: str, description: str) -> iam.Role:
+    """A Lambda role of its own, no managed policy: statements are added by the caller."""
+    return iam.Role(
+        scope,
+        f"{construct_name(resource)}FunctionRole",
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        description=description,
+    )
+
+
+def base_environment(settings: Settings, resource: str) -> dict[str, str]:
+    """What every tenantkit Lambda is told: its service name, metrics namespace and log level."""
+    return {
+        "POWERTOOLS_SERVICE_NAME": resource,
+        "POWERTOOLS_METRICS_NAMESPACE": settings.prefix,
+        "LOG_LEVEL": settings.log_level,
+    }
+
+
+def build_function(
+    scope: Construct,
+    settings: Settings,
+    resource: str,
+    directory: Path,
+    *,
+    description: str,
+    role: iam.Role,
+    layers: Sequence[lambda_.ILayerVersion],
+    environment: dict[str, str],
+    memory_mb: int = MEMORY_MB,
+    timeout: Duration = TIMEOUT,
+) -> lambda_.Function:
+    """`lambdas/<resource>/` as `{org}-{env}-<resource>`: python3.12, arm64, the layers, its own log group
+    (settings retention) that only `role` writes to, X-Ray per settings."""
+    name = construct_name(resource)
+    log_group = logs.LogGroup(
+        scope,
+        f"{name}FunctionLogs",
+        log_group_name=f"/aws/lambda/{settings.function_name(resource)}",
+        retention=settings.log_retention,
+        removal_policy=RemovalPolicy.DESTROY,
+    )
+    function = lambda_.Function(
+        scope,
+        f"{name}Function",
+        function_name=settings.function_name(resource),
+        description=description,
+        runtime=RUNTIME,
+        architecture=ARCHITECTURE,
+        handler=HANDLER,
+        code=lambda_.Code.from_asset(str(directory), exclude=CODE_EXCLUDES),
+        layers=list(layers),
+        role=role,
+        memory_size=memory_mb,
+        timeout=timeout,
+        environment=environment,
+        log_group=log_group,
+        tracing=lambda_.Tracing.ACTIVE if settings.tracing else lambda_.Tracing.DISABLED,
+    )
+    log_group.grant_write(role)
+    return function
 
 
 def app_table_arn(scope: Construct, settings: Settings) -> str:
@@ -220,7 +278,9 @@ def nag_rendering(scope: Construct, arn: str) -> str:
     return "".join(part if isinstance(part, str) else names[part["Ref"]] for part in parts)
 
 
-def _acknowledge(role: iam.Role, function: lambda_.Function, table_arn: str | None, tracing: bool) -> None:
+def acknowledge_function(role: iam.Role, function: lambda_.Function, table_arn: str | None, tracing: bool) -> None:
+    """The findings every tenantkit Lambda shares (L1, X-Ray's `*`), and the index wildcard when
+    `table_arn` is given (the role queries `<table>/index/*`)."""
     if tracing:
         Validations.of(role).acknowledge(
             Acknowledgment(

@@ -1,4 +1,4 @@
-"""Monitoring: alarms on the API, every Lambda and the table, an SNS topic for them, and a dashboard."""
+"""Monitoring: alarms on the API, every Lambda, the outbox relay and the table, an SNS topic, a dashboard."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ API_P99_MS = 2500
 LAMBDA_ERRORS = 1
 LAMBDA_THROTTLES = 1
 TABLE_THROTTLES = 1
+#: The outbox relay: how late (ms) the oldest stream record may be, and any batch it gave up on.
+RELAY_ITERATOR_AGE_MS = 300_000
+RELAY_DEAD_LETTERS = 1
 
 
 def _camel(resource: str) -> str:
@@ -72,13 +75,18 @@ class MonitoringStack(Stack):
         resources: Sequence[str],
         gsi_names: Sequence[str],
         stage_name: str,
+        outbox_relay: str | None = None,
         **kwargs: Any,
     ) -> None:
         """Everything is found by its settings-derived name: no cross-stack export ties this stack to
-        the others, so removing a Lambda or replacing the API never deadlocks on an export in use."""
+        the others, so removing a Lambda or replacing the API never deadlocks on an export in use.
+
+        `outbox_relay` names the stream relay Lambda: alarmed like the others, plus its iterator age
+        and its dead-letter queue."""
         super().__init__(scope, construct_id, **kwargs)
         table = dynamodb.Table.from_table_name(self, "AppTable", settings.table_name)
-        functions = {resource: LambdaMetrics(settings.function_name(resource)) for resource in resources}
+        watched = [*resources, outbox_relay] if outbox_relay else list(resources)
+        functions = {resource: LambdaMetrics(settings.function_name(resource)) for resource in watched}
         stage = ApiStageMetrics(settings.api_name, stage_name)
         self.topic = sns.Topic(self, "AlarmTopic", topic_name=f"{settings.prefix}-alarms", enforce_ssl=True)
         Validations.of(self.topic).acknowledge(
@@ -104,6 +112,37 @@ class MonitoringStack(Stack):
             self._alarm(f"{name}Errors", f"{prefix} {resource} Lambda errors", errors, LAMBDA_ERRORS, 1)
             self._alarm(f"{name}Throttles", f"{prefix} {resource} Lambda throttles", throttles, LAMBDA_THROTTLES, 1)
 
+        relay: list[cloudwatch.IMetric] = []
+        if outbox_relay:
+            queue_name = settings.dead_letter_queue_name(outbox_relay)
+            iterator_age = functions[outbox_relay].metric("IteratorAge", "Maximum")
+            dead_letters = cloudwatch.Metric(
+                namespace="AWS/SQS",
+                metric_name="ApproximateNumberOfMessagesVisible",
+                dimensions_map={"QueueName": queue_name},
+                period=PERIOD,
+                statistic="Maximum",
+            )
+            name = _camel(outbox_relay)
+            self._alarm(
+                f"{name}IteratorAge",
+                f"{prefix} {outbox_relay}: stream records waiting {RELAY_ITERATOR_AGE_MS // 60_000}+ minutes",
+                iterator_age,
+                RELAY_ITERATOR_AGE_MS,
+                1,
+            )
+            self._alarm(
+                f"{name}DeadLetters",
+                f"{prefix} {outbox_relay}: batches given up on (their outbox records wait in the table)",
+                dead_letters,
+                RELAY_DEAD_LETTERS,
+                1,
+            )
+            relay = [
+                iterator_age.with_(label=settings.function_name(outbox_relay)),
+                dead_letters.with_(label=queue_name),
+            ]
+
         table_throttles = {
             "ReadThrottleEvents": self._table_sum(table, "ReadThrottleEvents", gsi_names),
             "WriteThrottleEvents": self._table_sum(table, "WriteThrottleEvents", gsi_names),
@@ -124,7 +163,7 @@ class MonitoringStack(Stack):
         for metric_name, metric in table_throttles.items():
             self._alarm(f"Table{metric_name}", f"{prefix} table {metric_name}", metric, TABLE_THROTTLES, 1)
 
-        self.dashboard = self._dashboard(settings, api_5xx, api_p99, stage, functions, table, table_throttles)
+        self.dashboard = self._dashboard(settings, api_5xx, api_p99, stage, functions, table, table_throttles, relay)
 
     def _alarm(
         self, construct_id: str, description: str, metric: cloudwatch.IMetric, threshold: float, periods: int
@@ -172,6 +211,7 @@ class MonitoringStack(Stack):
         functions: Mapping[str, LambdaMetrics],
         table: dynamodb.ITable,
         table_throttles: Mapping[str, cloudwatch.IMetric],
+        relay: Sequence[cloudwatch.IMetric],
     ) -> cloudwatch.Dashboard:
         dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=f"{settings.prefix}-overview")
         graph = cloudwatch.GraphWidget
@@ -205,6 +245,12 @@ class MonitoringStack(Stack):
             graph(title="Lambda duration p99", left=per_function("Duration", "p99")),
             graph(title="Lambda throttles", left=per_function("Throttles")),
         )
+        if relay:
+            iterator_age, dead_letters = relay
+            dashboard.add_widgets(
+                graph(title="Outbox relay iterator age (ms)", left=[iterator_age], width=12),
+                graph(title="Outbox relay dead letters", left=[dead_letters], width=12),
+            )
         dashboard.add_widgets(
             graph(
                 title="Table capacity consumed",

@@ -122,9 +122,17 @@ class Settings:
     def function_name(self, resource: str) -> str:
         return f"{self.prefix}-{resource}"
 
+    def dead_letter_queue_name(self, resource: str) -> str:
+        return f"{self.prefix}-{resource}-dlq"
+
     @property
     def api_name(self) -> str:
         return f"{self.prefix}-api"
+
+    @property
+    def event_bus_name(self) -> str:
+        """The custom EventBridge bus the outbox relay publishes domain events to."""
+        return f"{self.prefix}-events"
 
     @property
     def stack_prefix(self) -> str:

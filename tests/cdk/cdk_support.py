@@ -64,6 +64,7 @@ def synthesize(settings: Settings, outdir: Path, layers: Layers, *, nag: bool = 
     templates = {
         "data": assertions.Template.from_stack(stacks.data),
         "identity": assertions.Template.from_stack(stacks.identity),
+        "events": assertions.Template.from_stack(stacks.events),
         "api": assertions.Template.from_stack(stacks.api),
         "monitoring": assertions.Template.from_stack(stacks.monitoring),
     }

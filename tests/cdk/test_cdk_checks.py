@@ -62,7 +62,7 @@ def test_given_the_synthesized_templates_when_linted_should_pass_cfn_lint(synthe
 
     result = _cfn_lint(templates)
 
-    assert len(templates) == 4
+    assert len(templates) == 5
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -87,6 +87,7 @@ def test_given_production_settings_when_synthesized_should_pass_cdk_nag_and_cfn_
     assert result.returncode == 0, result.stdout + result.stderr
     assert [stack.stack_name for stack in production.assembly.stacks] == [
         "AcmeProdData",
+        "AcmeProdEvents",
         "AcmeProdIdentity",
         "AcmeProdApi",
         "AcmeProdMonitoring",

@@ -80,7 +80,7 @@ def test_given_the_table_when_synthesized_should_be_on_demand_encrypted_with_ttl
     assert properties["TableName"] == DEFAULT_SETTINGS.table_name
 
 
-def test_given_the_table_when_synthesized_should_publish_its_name_and_arn_to_ssm(
+def test_given_the_table_when_synthesized_should_publish_its_name_arn_and_stream_arn_to_ssm(
     synthesized: Synthesized,
 ) -> None:
     template = synthesized.templates["data"]
@@ -92,4 +92,5 @@ def test_given_the_table_when_synthesized_should_publish_its_name_and_arn_to_ssm
     assert by_name == {
         "/tenantkit/dev/dynamodb/app-table/name": {"Ref": table_id},
         "/tenantkit/dev/dynamodb/app-table/arn": {"Fn::GetAtt": [table_id, "Arn"]},
+        "/tenantkit/dev/dynamodb/app-table/stream-arn": {"Fn::GetAtt": [table_id, "StreamArn"]},
     }

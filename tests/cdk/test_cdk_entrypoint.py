@@ -50,5 +50,5 @@ def test_given_the_entrypoint_when_run_should_write_every_stack_template(
     stacks = sorted(
         name for name, artifact in manifest["artifacts"].items() if artifact["type"] == "aws:cloudformation:stack"
     )
-    assert stacks == ["AcmeQaApi", "AcmeQaData", "AcmeQaIdentity", "AcmeQaMonitoring"]
+    assert stacks == ["AcmeQaApi", "AcmeQaData", "AcmeQaEvents", "AcmeQaIdentity", "AcmeQaMonitoring"]
     assert all((tmp_path / f"{name}.template.json").is_file() for name in stacks)

@@ -9,7 +9,7 @@ import pytest
 from aws_cdk import assertions
 from cdk_support import DEFAULT_SETTINGS, Synthesized, logical_id
 
-from tenantkit.api.registry import all_routes
+from tenantkit.api.registry import EVENT_LAMBDAS, all_routes
 from tenantkit_cdk.access import (
     IDENTITY_ACTIONS,
     IDENTITY_PROVIDER_RESOURCES,
@@ -57,10 +57,10 @@ def functions(resources_of: Callable[[str], dict[str, Any]]) -> dict[str, dict[s
     return {props["Properties"]["FunctionName"].rsplit("-", 1)[1]: props["Properties"] for props in found.values()}
 
 
-def test_given_the_registry_when_synthesized_should_deploy_one_lambda_per_resource(
+def test_given_the_registry_when_synthesized_should_deploy_one_lambda_per_resource_and_event_lambda(
     functions: dict[str, dict[str, Any]],
 ) -> None:
-    assert sorted(functions) == RESOURCES
+    assert sorted(functions) == sorted([*RESOURCES, *EVENT_LAMBDAS])
 
 
 @pytest.mark.parametrize("resource", RESOURCES)

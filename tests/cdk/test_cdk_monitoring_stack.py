@@ -8,9 +8,11 @@ import pytest
 from aws_cdk import assertions
 from cdk_support import DEFAULT_SETTINGS
 
-from tenantkit.api.registry import all_routes
+from tenantkit.api.registry import EVENT_LAMBDAS, all_routes
 
 RESOURCES = sorted({route.resource for route in all_routes()})
+#: Every deployed Lambda: one per registry resource, and the stream consumers (the outbox relay).
+LAMBDAS = sorted([*RESOURCES, *EVENT_LAMBDAS])
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +46,7 @@ def test_given_every_lambda_when_monitored_should_alarm_on_errors_and_throttles(
 
     watched = sorted(_dimensions(alarm)["FunctionName"] for alarm in found)
 
-    assert watched == sorted(DEFAULT_SETTINGS.function_name(resource) for resource in RESOURCES)
+    assert watched == sorted(DEFAULT_SETTINGS.function_name(resource) for resource in LAMBDAS)
 
 
 def test_given_the_table_when_monitored_should_alarm_on_every_throttle_signal(alarms: list[dict[str, Any]]) -> None:
@@ -62,7 +64,7 @@ def test_given_the_alarms_when_synthesized_should_notify_the_alarm_topic(
     topic_id = next(iter(templates["monitoring"].find_resources("AWS::SNS::Topic")))
 
     assert all(alarm["AlarmActions"] == [{"Ref": topic_id}] for alarm in alarms)
-    assert len(alarms) == 2 + 2 * len(RESOURCES) + 3
+    assert len(alarms) == 2 + 2 * len(LAMBDAS) + 2 + 3  # API, per Lambda, relay age and DLQ, table
 
 
 def test_given_the_monitoring_stack_when_synthesized_should_have_a_dashboard_and_import_nothing(
