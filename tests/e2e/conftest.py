@@ -29,11 +29,15 @@ HTTP_TIMEOUT = 10
 
 
 @pytest.fixture(scope="session")
-def local_stack() -> Iterator[LocalStack]:
-    """The local stack on free ports (API and DynamoDB), with the demo tenants, for the session."""
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """The local stack on free ports (API and DynamoDB), with the demo tenants, for the session.
+
+    Its sign-ins live in a scratch file, never in the developer's `.tenantkit/identities.json`.
+    """
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv(ENDPOINT_VARIABLE, raising=False)
         patch.setenv("TENANTKIT_METRICS", "off")
+        patch.setenv("TENANTKIT_IDENTITY_STORE", str(tmp_path_factory.mktemp("identities") / "identities.json"))
         stack = LocalStack(project_root=ROOT, port=0)
         try:
             stack.start()

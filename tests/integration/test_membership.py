@@ -286,3 +286,15 @@ def test_given_the_identity_provider_failing_when_inviting_should_answer_503_and
     assert result.error_code is ErrorCode.THROTTLED
     assert result.http_status == 503
     assert all_items(moto_db) == before
+
+
+def test_given_the_operator_changing_one_limit_when_inviting_after_should_keep_the_other_limits(
+    services, onboarded, operator
+) -> None:
+    owner, tenant = onboarded["owner"], onboarded["tenant"]
+
+    changed = services.tenant_service.operator_update(operator, tenant.id, {"limits": {"max_groups": 100}})
+    invited = _invite(services, _as(owner), "after@initech.example")
+
+    assert changed.data.limits == {"max_users": 25, "max_groups": 100, "max_tasks": 10_000}
+    assert invited.success

@@ -37,6 +37,8 @@ class LocalStack:
         )
         self.dynamodb = LocalDynamoDB(table_name=table_name_for("groups")).start()
         reset_production_services()
+        if self.dynamodb.mode == "embedded":
+            self._forget_identities()  # the embedded table starts empty: so do its users' sign-ins
         if self.seed_demo_data:
             self.seed()
         routes = all_routes()
@@ -50,6 +52,14 @@ class LocalStack:
 
         return seed(production_services())
 
+    def _forget_identities(self) -> None:
+        from tenantkit.api.dispatch import production_services
+        from tenantkit.services.identity import LocalIdentityStore
+
+        identity = production_services().identity
+        if isinstance(identity, LocalIdentityStore):
+            identity.clear()
+
     @property
     def url(self) -> str:
         assert self.gateway is not None
@@ -58,6 +68,7 @@ class LocalStack:
     def reset_data(self) -> None:
         """Empty the embedded table (and re-seed when demo data is on)."""
         assert self.dynamodb is not None
+        self._forget_identities()
         self.dynamodb.reset()
         if self.seed_demo_data:
             self.seed()

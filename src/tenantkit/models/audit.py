@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from tenantkit.models._boto3_assist import DynamoDBIndex
-from tenantkit.models.base import TenantModel
+from tenantkit.models.base import BaseModel, TenantModel
 from tenantkit.models.casing import snake_to_camel
 from tenantkit.models.keys import build_key, tenant_key
 from tenantkit.models.schema import ModelSchemas, object_schema
@@ -72,11 +72,15 @@ class AuditRecord(TenantModel):
         self._setup_indexes()
 
     def to_ui_payload(self) -> dict[str, Any]:
-        """camelCase, field names inside the change (`changedFields`, old/new values) included."""
+        """camelCase through the audited entity's own schema: field names and the keys it declares
+        inside values (`limits.maxUsers`) are renamed, user maps (`metadata`) are not."""
         payload = super().to_ui_payload()
-        payload["changedFields"] = [snake_to_camel(name) for name in self.changed_fields]
-        for key in ("oldValues", "newValues"):
-            payload[key] = {snake_to_camel(name): value for name, value in payload[key].items()}
+        entity = BaseModel.model_for(self.entity_type)
+        case = entity.SCHEMAS.case_map if entity is not None and entity.SCHEMAS is not None else None
+        rename = case.camel_name if case is not None else snake_to_camel
+        payload["changedFields"] = [rename(name) for name in self.changed_fields]
+        for key, values in (("oldValues", self.old_values), ("newValues", self.new_values)):
+            payload[key] = case.to_camel(values) if case is not None else {rename(k): v for k, v in values.items()}
         return payload
 
     def _setup_indexes(self) -> None:

@@ -37,6 +37,18 @@ class BaseModel(DynamoDBModelBase):
     #: The JSON schemas of the model (snake_case); subclasses set their own.
     SCHEMAS: ClassVar[ModelSchemas | None] = None
 
+    #: Every model class by its model name, so a stored record can name its schema (audit values).
+    _by_type_name: ClassVar[dict[str, type[BaseModel]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        BaseModel._by_type_name[cls.type_name()] = cls
+
+    @classmethod
+    def model_for(cls, type_name: str) -> type[BaseModel] | None:
+        """The model class whose `model_name` is `type_name` (None when unknown)."""
+        return cls._by_type_name.get(type_name)
+
     def __init__(self) -> None:
         super().__init__()
         now = iso_utc(utc_now())

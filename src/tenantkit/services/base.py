@@ -119,6 +119,11 @@ class TenantResourceService(Generic[M]):
         if self.outbox is not None:
             self.outbox.after_commit(events)
 
+    def merge_changes(self, current: M, changes: dict[str, Any]) -> dict[str, Any]:
+        """Override where a field is updated partially (e.g. one key of a limits map); default: replace."""
+        del current
+        return changes
+
     def check_update(self, ctx: TenantContext, current: M, changes: dict[str, Any]) -> ServiceResult[Any] | None:
         """Override to refuse an update given the stored item (role limits, illegal transitions)."""
         del ctx, current, changes
@@ -231,6 +236,7 @@ class TenantResourceService(Generic[M]):
 
     def _try_update(self, ctx: TenantContext, current: M, fields: dict[str, Any]) -> ServiceResult[M] | None:
         """One conditional update against the version read; None when another writer won the race."""
+        fields = self.merge_changes(current, fields)
         changed = {k: v for k, v in fields.items() if getattr(current, k) != v}
         if not changed:
             return ServiceResult.success_result(current)

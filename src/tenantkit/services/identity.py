@@ -104,6 +104,12 @@ class LocalIdentityStore:
             self._users.pop(user_id, None)
             self._save()
 
+    def clear(self) -> None:
+        """Forget every identity (the local stack, when its embedded table starts empty)."""
+        with self._lock:
+            self._users.clear()
+            self._save()
+
     def ensure(self, identity: LocalIdentity) -> None:
         """Register a known identity (demo users with fixed ids) unless its id or email exists."""
         with self._lock:

@@ -47,6 +47,12 @@ class TenantService(TenantResourceService[Tenant]):
             return forbidden("Plan, tier, limits and status are managed by the platform")
         return None
 
+    def merge_changes(self, current: Tenant, changes: dict[str, Any]) -> dict[str, Any]:
+        """`limits` is updated key by key: a change to one limit keeps the others."""
+        if "limits" in changes:
+            return {**changes, "limits": {**current.limits, **dict(changes["limits"])}}
+        return changes
+
     def events_for(
         self, ctx: TenantContext, action: str, before: Tenant | None, after: Tenant | None
     ) -> list[DomainEvent]:
