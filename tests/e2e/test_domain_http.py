@@ -11,43 +11,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import requests
+from http_support import Auth, assert_error, call, data
 
 from tenantkit.auth.context import Role
 from tenantkit.local.demo import ACME, GLOBEX, demo_user
 from tenantkit.local.stack import LocalStack
 
-TIMEOUT = 10
 UNKNOWN_TENANT = "01JDEM0N0NE00000000000000Z"
 ACME_EMAILS = ["admin@acme.example", "member@acme.example", "owner@acme.example"]
-Auth = Callable[[str], dict[str, str]]
 Mint = Callable[[str | None, str, Role], dict[str, str]]
-
-
-def call(base_url: str, method: str, path: str, **options: Any) -> requests.Response:
-    return requests.request(method, base_url + path, timeout=TIMEOUT, **options)
-
-
-def assert_error(response: requests.Response, status: int, code: str) -> dict[str, Any]:
-    """The error envelope of the contract, intact: returns the `error` object."""
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"success", "error", "timestamp", "correlationId"}
-    assert (body["success"], body["error"]["code"]) == (False, code)
-    assert isinstance(body["error"]["message"], str)
-    assert isinstance(body["error"]["details"], list)
-    assert body["correlationId"]
-    error: dict[str, Any] = body["error"]
-    return error
-
-
-def data(response: requests.Response, status: int = 200) -> Any:
-    """The `data` of a success envelope with `status`."""
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["success"] is True
-    return body["data"]
 
 
 def unique_email(label: str, domain: str = "acme.example") -> str:

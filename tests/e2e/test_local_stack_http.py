@@ -9,38 +9,19 @@ from typing import Any
 import jwt
 import pytest
 import requests
+from http_support import Auth, assert_error, call
 from openapi_spec_validator import validate
 
 from tenantkit.local.demo import ACME, DEMO_GROUPS, GLOBEX, demo_user
 from tenantkit.local.identity import LocalIdentityProvider
 from tenantkit.local.stack import LocalStack
 
-TIMEOUT = 10
 ALLOWED_ORIGIN = "http://localhost:5173"
 ACME_GROUP_IDS = {group_id for handle, group_id, *_ in DEMO_GROUPS if handle.startswith("acme-")}
 LEADERSHIP = "01JDEM0GR0VP00000000000A01"  # acme-owner's private group
 ENGINEERING = "01JDEM0GR0VP00000000000A02"  # acme-admin's group, shared with the tenant
 # What acme-member may see of the demo data: their own groups and those the tenant shares.
 ACME_MEMBER_VISIBLE = {"My drafts", "Book club", "Engineering"}
-Auth = Callable[[str], dict[str, str]]
-
-
-def call(base_url: str, method: str, path: str, **options: Any) -> requests.Response:
-    return requests.request(method, base_url + path, timeout=TIMEOUT, **options)
-
-
-def assert_error(response: requests.Response, status: int, code: str) -> dict[str, Any]:
-    """The error envelope of the contract, intact: returns the `error` object."""
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"success", "error", "timestamp", "correlationId"}
-    assert (body["success"], body["error"]["code"]) == (False, code)
-    assert isinstance(body["error"]["message"], str)
-    assert isinstance(body["error"]["details"], list)
-    assert body["correlationId"]
-    error: dict[str, Any] = body["error"]
-    return error
 
 
 def names(response: requests.Response) -> set[str]:
