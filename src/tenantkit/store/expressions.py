@@ -100,6 +100,15 @@ def any_of(*parts: Condition) -> Condition:
     return Condition("or", parts=parts)
 
 
+def _conditional(request: dict[str, Any], condition: Condition | None) -> dict[str, Any]:
+    """Add `condition` (with its own placeholders) to a request that has no expression yet."""
+    if condition is not None:
+        builder = ExpressionBuilder()
+        request["ConditionExpression"] = condition.render(builder)
+        builder.apply(request)
+    return request
+
+
 @dataclass(frozen=True)
 class Put:
     """Write a whole new item, usually on the condition that it does not exist."""
@@ -108,12 +117,7 @@ class Put:
     condition: Condition | None = None
 
     def request(self, table: str) -> dict[str, Any]:
-        request: dict[str, Any] = {"TableName": table, "Item": to_attributes(self.item)}
-        if self.condition is not None:
-            builder = ExpressionBuilder()
-            request["ConditionExpression"] = self.condition.render(builder)
-            builder.apply(request)
-        return request
+        return _conditional({"TableName": table, "Item": to_attributes(self.item)}, self.condition)
 
 
 @dataclass(frozen=True)
@@ -159,12 +163,7 @@ class Delete:
     condition: Condition | None = None
 
     def request(self, table: str) -> dict[str, Any]:
-        request: dict[str, Any] = {"TableName": table, "Key": to_attributes(self.key)}
-        if self.condition is not None:
-            builder = ExpressionBuilder()
-            request["ConditionExpression"] = self.condition.render(builder)
-            builder.apply(request)
-        return request
+        return _conditional({"TableName": table, "Key": to_attributes(self.key)}, self.condition)
 
 
 @dataclass(frozen=True)
@@ -175,13 +174,7 @@ class ConditionCheck:
     condition: Condition
 
     def request(self, table: str) -> dict[str, Any]:
-        builder = ExpressionBuilder()
-        request: dict[str, Any] = {
-            "TableName": table,
-            "Key": to_attributes(self.key),
-            "ConditionExpression": self.condition.render(builder),
-        }
-        return builder.apply(request)
+        return _conditional({"TableName": table, "Key": to_attributes(self.key)}, self.condition)
 
 
 WriteOp = Put | Update | Delete | ConditionCheck
