@@ -30,9 +30,9 @@ from tenantkit.models.ids import (
 )
 from tenantkit.models.keys import build_prefix
 from tenantkit.models.shared_schemas import SEGMENT_SCHEMA
-from tenantkit.services.base import forbidden, invalid
+from tenantkit.services.base import forbidden, identity_problem, invalid
 from tenantkit.services.outcomes import expected_outcomes
-from tenantkit.services.result import ErrorCode, ListPage, ServiceResult
+from tenantkit.services.result import ListPage, ServiceResult
 from tenantkit.store.expressions import Condition, equals
 from tenantkit.store.gateway import Table, TenantTable
 from tenantkit.store.query import KeyQuery, SortCondition, begins_with, between, page_size
@@ -68,8 +68,9 @@ class AuditService:
 
         `created_after` / `created_before` are inclusive; `entity_id` needs `entity_type`.
         """
-        if not is_resource_id(ctx.tenant_id) or not is_user_id(ctx.user_id):
-            return ServiceResult.error_result("Invalid identity", ErrorCode.UNAUTHORIZED)
+        identity = identity_problem(ctx)
+        if identity:
+            return identity
         if not ctx.is_admin:
             return forbidden("Only admins and owners can read the audit trail")
         problem = _check_entity(entity_type, entity_id)

@@ -40,6 +40,13 @@ def forbidden(message: str = "Your role does not allow this") -> ServiceResult[A
     return ServiceResult.error_result(message, ErrorCode.FORBIDDEN)
 
 
+def identity_problem(ctx: TenantContext) -> ServiceResult[Any] | None:
+    """UNAUTHORIZED unless the context names a well-formed tenant and user."""
+    if not is_resource_id(ctx.tenant_id) or not is_user_id(ctx.user_id):
+        return ServiceResult.error_result("Invalid identity", ErrorCode.UNAUTHORIZED)
+    return None
+
+
 def invalid(message: str, field: str | None = None, problem: str = "is invalid") -> ServiceResult[Any]:
     details = [{"field": field, "message": problem}] if field else []
     return ServiceResult.error_result(message, ErrorCode.VALIDATION_ERROR, details)
@@ -80,9 +87,7 @@ class TenantResourceService(Generic[M]):
         return self.model_cls.from_item(item) if item else None  # type: ignore[return-value]
 
     def _bad_context(self, ctx: TenantContext) -> ServiceResult[Any] | None:
-        if not is_resource_id(ctx.tenant_id) or not is_user_id(ctx.user_id):
-            return ServiceResult.error_result("Invalid identity", ErrorCode.UNAUTHORIZED)
-        return None
+        return identity_problem(ctx)
 
     def _check_id(self, item_id: object) -> ServiceResult[Any] | None:
         if not is_resource_id(item_id):
