@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tenantkit.models._boto3_assist import DynamoDBIndex
 from tenantkit.models.base import BaseModel, TenantModel
 from tenantkit.models.casing import snake_to_camel
 from tenantkit.models.keys import build_key, tenant_key
@@ -84,18 +83,9 @@ class AuditRecord(TenantModel):
         return payload
 
     def _setup_indexes(self) -> None:
-        primary = DynamoDBIndex()
-        primary.partition_key.attribute_name = "pk"
-        primary.partition_key.value = lambda: tenant_key(self.tenant_id, "audit")
-        primary.sort_key.attribute_name = "sk"
-        primary.sort_key.value = lambda: build_key(("audit", self.id))
-        self.indexes.add_primary(primary)
-
-        by_entity = DynamoDBIndex(index_name="gsi1")
-        by_entity.partition_key.attribute_name = "gsi1_pk"
-        by_entity.partition_key.value = lambda: tenant_key(
-            self.tenant_id, "audit", ("entity", self.entity_type), ("id", self.entity_id)
+        self.define_primary(lambda: tenant_key(self.tenant_id, "audit"), lambda: build_key(("audit", self.id)))
+        self.define_index(
+            "gsi1",
+            lambda: tenant_key(self.tenant_id, "audit", ("entity", self.entity_type), ("id", self.entity_id)),
+            lambda: build_key(("audit", self.id)),
         )
-        by_entity.sort_key.attribute_name = "gsi1_sk"
-        by_entity.sort_key.value = lambda: build_key(("audit", self.id))
-        self.indexes.add_secondary(by_entity)

@@ -13,10 +13,8 @@ A task without an assignee (group) has no gsi2 (gsi3) attributes and is absent f
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from tenantkit.models._boto3_assist import DynamoDBIndex
 from tenantkit.models.base import TenantModel
 from tenantkit.models.ids import epoch_ms
 from tenantkit.models.keys import build_key, sortable_number, tenant_key
@@ -107,47 +105,18 @@ class Task(TenantModel):
         return build_key(("created", sortable_number(epoch_ms(self.created_utc))), ("id", self.id))
 
     def _setup_indexes(self) -> None:
-        primary = DynamoDBIndex()
-        primary.partition_key.attribute_name = "pk"
-        primary.partition_key.value = lambda: tenant_key(self.tenant_id, ("task", self.id))
-        primary.sort_key.attribute_name = "sk"
-        primary.sort_key.value = lambda: build_key(("task", self.id))
-        self.indexes.add_primary(primary)
-
-        by_status = DynamoDBIndex(index_name="gsi1")
-        by_status.partition_key.attribute_name = "gsi1_pk"
-        by_status.partition_key.value = lambda: tenant_key(self.tenant_id, "task", ("status", self.status))
-        by_status.sort_key.attribute_name = "gsi1_sk"
-        by_status.sort_key.value = self._created_sort_key
-        self.indexes.add_secondary(by_status)
-
-        by_assignee = DynamoDBIndex(index_name="gsi2")
-        by_assignee.partition_key.attribute_name = "gsi2_pk"
-        by_assignee.partition_key.value = _sparse(
-            lambda: self.assignee_id, lambda: tenant_key(self.tenant_id, "task", ("assignee", str(self.assignee_id)))
+        self.define_primary(lambda: tenant_key(self.tenant_id, ("task", self.id)), lambda: build_key(("task", self.id)))
+        self.define_index(
+            "gsi1", lambda: tenant_key(self.tenant_id, "task", ("status", self.status)), self._created_sort_key
         )
-        by_assignee.sort_key.attribute_name = "gsi2_sk"
-        by_assignee.sort_key.value = _sparse(lambda: self.assignee_id, self._created_sort_key)
-        self.indexes.add_secondary(by_assignee)
-
-        by_group = DynamoDBIndex(index_name="gsi3")
-        by_group.partition_key.attribute_name = "gsi3_pk"
-        by_group.partition_key.value = _sparse(
-            lambda: self.group_id, lambda: tenant_key(self.tenant_id, "task", ("group", str(self.group_id)))
+        # Sparse: a task without an assignee or a group is absent from that index (None = no attribute).
+        self.define_index(
+            "gsi2",
+            lambda: tenant_key(self.tenant_id, "task", ("assignee", self.assignee_id)) if self.assignee_id else None,
+            lambda: self._created_sort_key() if self.assignee_id else None,
         )
-        by_group.sort_key.attribute_name = "gsi3_sk"
-        by_group.sort_key.value = _sparse(lambda: self.group_id, self._created_sort_key)
-        self.indexes.add_secondary(by_group)
-
-
-def _sparse(field: Callable[[], str | None], key: Callable[[], str]) -> Callable[[], str]:
-    """A key value for a sparse index: `key()` while `field()` is set, else None (item not indexed).
-
-    boto3-assist types key values as text; `BaseModel.index_attributes` reads None as "absent from
-    this index", so the item omits the attributes and an update that clears `field` removes them.
-    """
-
-    def value() -> str:
-        return key() if field() is not None else None  # type: ignore[return-value]
-
-    return value
+        self.define_index(
+            "gsi3",
+            lambda: tenant_key(self.tenant_id, "task", ("group", self.group_id)) if self.group_id else None,
+            lambda: self._created_sort_key() if self.group_id else None,
+        )
