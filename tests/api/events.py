@@ -88,3 +88,17 @@ def make_event(
 
 def body_of(response: dict[str, Any]) -> Any:
     return json.loads(response["body"]) if response["body"] else None
+
+
+def keys_outside_metadata(value: Any) -> set[str]:
+    """Every object key in a response body, not descending into user-owned `metadata` maps."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found.add(key)
+            if key != "metadata":
+                found |= keys_outside_metadata(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= keys_outside_metadata(inner)
+    return found

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from events import body_of, claims_for, make_event
+from events import body_of, claims_for, keys_outside_metadata, make_event
 
 from tenantkit.auth.context import TenantContext
 from tenantkit.models.ids import new_id
@@ -41,20 +41,6 @@ def create(call: Callable[..., dict[str, Any]], ctx: TenantContext, **fields: An
     response = call(ctx, "POST", "/groups", body={"groupType": "team", **fields})
     assert response["statusCode"] == 201, response["body"]
     return body_of(response)["data"]  # type: ignore[no-any-return]
-
-
-def keys_outside_metadata(value: Any) -> set[str]:
-    """Every object key in a response body, not descending into user-owned `metadata` maps."""
-    found: set[str] = set()
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            found.add(key)
-            if key != "metadata":
-                found |= keys_outside_metadata(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            found |= keys_outside_metadata(inner)
-    return found
 
 
 def collect(call: Callable[..., dict[str, Any]], ctx: TenantContext, query: dict[str, str]) -> list[list[str]]:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from events import body_of, claims_for, load_lambda, make_event
+from events import body_of, claims_for, keys_outside_metadata, load_lambda, make_event
 
 from tenantkit.auth.context import TenantContext
 from tenantkit.models.ids import new_id, new_user_id
@@ -62,19 +62,6 @@ def collect(call: Call, ctx: TenantContext, query: dict[str, str]) -> list[list[
         if cursor is None:
             return pages
         assert len(pages) < 20, "paging does not end"
-
-
-def keys_outside_metadata(value: Any) -> set[str]:
-    found: set[str] = set()
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            found.add(key)
-            if key != "metadata":
-                found |= keys_outside_metadata(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            found |= keys_outside_metadata(inner)
-    return found
 
 
 def test_given_a_member_when_running_the_full_lifecycle_should_answer_each_step_per_the_contract(

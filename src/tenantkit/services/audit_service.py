@@ -14,7 +14,6 @@ One list, newest first, each variant one query on a tenant-first partition:
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -24,7 +23,6 @@ from tenantkit.models.ids import (
     MAX_ULID_MS,
     is_resource_id,
     is_user_id,
-    parse_iso_utc,
     ulid_ceiling,
     ulid_floor,
 )
@@ -33,13 +31,12 @@ from tenantkit.models.shared_schemas import SEGMENT_SCHEMA
 from tenantkit.services.base import forbidden, identity_problem, invalid
 from tenantkit.services.outcomes import expected_outcomes
 from tenantkit.services.result import ListPage, ServiceResult
+from tenantkit.services.time_range import time_span
 from tenantkit.store.expressions import Condition, equals
 from tenantkit.store.gateway import Table, TenantTable
 from tenantkit.store.query import KeyQuery, SortCondition, begins_with, between, page_size
 
 _SEGMENT = re.compile(SEGMENT_SCHEMA["pattern"])
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_MS = dt.timedelta(milliseconds=1)
 
 
 class AuditService:
@@ -76,7 +73,7 @@ class AuditService:
         problem = _check_entity(entity_type, entity_id)
         if problem:
             return problem
-        span = _time_span(created_after, created_before)
+        span = time_span(created_after, created_before, MAX_ULID_MS)
         if isinstance(span, ServiceResult):
             return span
         if span is None:  # the range ends before the epoch: no record can fall inside it
@@ -104,30 +101,6 @@ def _check_entity(entity_type: str | None, entity_id: str | None) -> ServiceResu
     if entity_type is None:
         return invalid("entityId needs entityType", "entity_type", "is required with entityId")
     return None
-
-
-def _instant_ms(value: str, round_up: bool) -> int:
-    """Milliseconds since the epoch of an ISO-8601 instant, rounded towards the inside of the range."""
-    if not isinstance(value, str):
-        raise TypeError("not text")
-    delta = parse_iso_utc(value) - _EPOCH
-    return -((-delta) // _MS) if round_up else delta // _MS
-
-
-def _time_span(after: str | None, before: str | None) -> tuple[int, int] | ServiceResult[Any] | None:
-    """The inclusive millisecond span to list; None when no record can fall inside it."""
-    bounds: list[int | None] = []
-    for name, value, round_up in (("created_after", after, True), ("created_before", before, False)):
-        try:
-            bounds.append(_instant_ms(value, round_up) if value is not None else None)
-        except (TypeError, ValueError, OverflowError):
-            return invalid("Invalid time range", name, "must be an ISO-8601 date-time")
-    low, high = bounds
-    if after is not None and before is not None and parse_iso_utc(before) < parse_iso_utc(after):
-        return invalid("Invalid time range", "created_before", "must not be before createdAfter")
-    first = max(low, 0) if low is not None else 0
-    last = min(high, MAX_ULID_MS) if high is not None else MAX_ULID_MS
-    return (first, last) if first <= last else None
 
 
 def _sort(span: tuple[int, int]) -> SortCondition:

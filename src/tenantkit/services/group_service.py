@@ -14,15 +14,18 @@ from typing import Any
 
 from tenantkit.auth.context import TenantContext
 from tenantkit.models.group import Group
-from tenantkit.models.ids import epoch_ms, is_user_id
+from tenantkit.models.ids import is_user_id
 from tenantkit.models.keys import build_prefix, sortable_number
 from tenantkit.services.base import TenantResourceService, forbidden, invalid
 from tenantkit.services.outcomes import expected_outcomes
 from tenantkit.services.result import ListPage, ServiceResult
+from tenantkit.services.time_range import time_span
 from tenantkit.store.expressions import Condition, any_of, equals
 from tenantkit.store.query import KeyQuery, SortCondition, begins_with, between
 
 SHARED = "tenant"
+#: The largest creation time a gsi3 sort key can hold (15 digits of milliseconds).
+LATEST_CREATED_MS = 10**15 - 1
 
 
 class GroupService(TenantResourceService[Group]):
@@ -101,17 +104,15 @@ class GroupService(TenantResourceService[Group]):
         problem = self._bad_context(ctx)
         if problem:
             return problem
-        bounds: list[int] = []
-        for name, value in (("createdAfter", created_after), ("createdBefore", created_before)):
-            try:
-                bounds.append(epoch_ms(value) if value is not None else -1)
-            except (TypeError, ValueError, OverflowError):
-                return invalid("Invalid time range", name, "must be an ISO-8601 date-time")
-        after, before = bounds
-        if 0 <= before < after:
-            return invalid("Invalid time range", "createdBefore", "must not be before createdAfter")
-        low = build_prefix("created") + (sortable_number(after) if after >= 0 else "")
-        high = build_prefix("created") + (sortable_number(before) + "#~" if before >= 0 else "~")
-        sort = between(low, high) if (after >= 0 or before >= 0) else begins_with(build_prefix("created"))
+        span = time_span(created_after, created_before, LATEST_CREATED_MS)
+        if isinstance(span, ServiceResult):
+            return span
+        if span is None:
+            return ServiceResult.success_result(ListPage([]))
+        prefix = build_prefix("created")
+        if span == (0, LATEST_CREATED_MS):
+            sort = begins_with(prefix)
+        else:
+            sort = between(prefix + sortable_number(span[0]), prefix + sortable_number(span[1]) + "#~")
         query = self._index_query(self._probe(ctx), "gsi3", sort, ascending=False, filter=self._visible_to(ctx))
         return self._list(ctx, query, limit, cursor)
